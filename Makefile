@@ -1,0 +1,40 @@
+# kpkg — build, test and measure. Every tool the targets need is installed by
+# the targets themselves (Go modules through the module proxy).
+GO        ?= go
+BIN       := bin/kpkg
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo v0.1.0-dev)
+LDFLAGS   := -X github.com/kpkg/kpkg/internal/cli.version=$(VERSION)
+CORPUS    ?= $(abspath ../shared/corpus)
+
+.PHONY: all build test unit compat bench lint fmt clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/kpkg
+
+# unit: the root module's tests (no cluster needed).
+unit:
+	$(GO) test ./...
+
+# test: everything CI runs.
+test: lint unit
+
+# compat: render every corpus case and compare with Helm's goldens.
+SHELL := bash
+compat:
+	KPKG_CORPUS=$(CORPUS) $(GO) test ./test/compat -run TestCompat -count=1 -v 2>&1 | grep -v '^=== RUN\|^--- PASS\|^    --- PASS' ; exit $${PIPESTATUS[0]}
+
+bench:
+	$(GO) test ./test/bench -run '^$$' -bench . -benchmem -count=1
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null; git ls-files --others --exclude-standard '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go'; git ls-files --others --exclude-standard '*.go')
+
+clean:
+	rm -rf bin

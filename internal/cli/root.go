@@ -1,0 +1,63 @@
+// Package cli holds kpkg's cobra commands: one file per command, each parsing
+// flags and calling a library package. Nothing here is imported by pkg/.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// IO bundles the streams a command reads and writes, so tests can run a fresh
+// root command against buffers.
+type IO struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+}
+
+// ExitError carries a process exit code chosen by a command.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// NewRootCommand builds the whole command tree. It holds no global state.
+func NewRootCommand(streams IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "kpkg",
+		Short:         "kpkg is a Helm-compatible package manager for Kubernetes",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.Err)
+	root.AddCommand(
+		newVersionCommand(streams),
+		newCompletionCommand(streams),
+	)
+	return root
+}
+
+// Run executes kpkg with args and returns the process exit code.
+func Run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
+	root := NewRootCommand(IO{In: in, Out: out, Err: errOut})
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(errOut, "Error: %v\n", err)
+	var exit *ExitError
+	if errors.As(err, &exit) {
+		return exit.Code
+	}
+	return 1
+}
