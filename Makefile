@@ -8,6 +8,9 @@ CORPUS    ?= $(abspath ../shared/corpus)
 
 .PHONY: all build test unit compat bench lint fmt clean
 
+# The local cluster harness (test/cluster) brings its own targets.
+-include test/cluster/cluster.mk
+
 all: build
 
 build:
