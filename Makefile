@@ -11,6 +11,7 @@ CORPUS    ?= $(abspath ../shared/corpus)
 # The local cluster harness (test/cluster) brings its own targets.
 -include test/cluster/cluster.mk
 
+.DEFAULT_GOAL := build
 all: build
 
 build:
