@@ -19,7 +19,7 @@ build:
 
 # unit: the root module's tests (no cluster needed).
 unit:
-	$(GO) test ./...
+	KPKG_COMPAT_REQUIRE_ALL=1 KPKG_CORPUS=$(CORPUS) $(GO) test ./...
 
 # test: everything CI runs.
 test: lint unit
@@ -27,7 +27,7 @@ test: lint unit
 # compat: render every corpus case and compare with Helm's goldens.
 SHELL := bash
 compat:
-	KPKG_CORPUS=$(CORPUS) $(GO) test ./test/compat -run TestCompat -count=1 -v 2>&1 | grep -v '^=== RUN\|^--- PASS\|^    --- PASS' ; exit $${PIPESTATUS[0]}
+	@KPKG_CORPUS=$(CORPUS) $(GO) test ./test/compat -run TestCompat -count=1 -v 2>&1 | grep -v '^=== RUN\|^--- \|^PASS\|^ok\|^FAIL' | sed 's/^ *compat_test.go:[0-9]*: //'; exit $${PIPESTATUS[0]}
 
 bench:
 	$(GO) test ./test/bench -run '^$$' -bench . -benchmem -count=1

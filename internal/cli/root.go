@@ -42,6 +42,7 @@ func NewRootCommand(streams IO) *cobra.Command {
 	root.AddCommand(
 		newVersionCommand(streams),
 		newCompletionCommand(streams),
+		newTemplateCommand(streams),
 	)
 	return root
 }

@@ -1,0 +1,165 @@
+package chart
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+)
+
+// ErrInvalidChart marks every error caused by the chart's own content, as
+// opposed to I/O failures.
+var ErrInvalidChart = errors.New("invalid chart")
+
+// FileError names the chart file that is wrong and what is wrong with it.
+type FileError struct {
+	// Path is the file as the user knows it: the chart directory or archive
+	// joined with the file's path inside the chart.
+	Path string
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }
+func (e *FileError) Is(target error) bool {
+	return target == ErrInvalidChart
+}
+
+// Load reads a chart from a directory or a .tgz archive.
+func Load(name string) (*Chart, error) {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return nil, fmt.Errorf("load chart: %w", err)
+	}
+	if fi.IsDir() {
+		return LoadDir(name)
+	}
+	return LoadArchiveFile(name)
+}
+
+// LoadFiles builds a chart from its files. origin prefixes file names in
+// errors (the chart directory or archive the files came from).
+func LoadFiles(origin string, files []*File) (*Chart, error) {
+	fail := func(name string, err error) error {
+		return &FileError{Path: path.Join(origin, name), Err: err}
+	}
+	c := &Chart{}
+	subcharts := map[string][]*File{}
+	var subchartOrder []string
+
+	for _, f := range files {
+		c.Raw = append(c.Raw, f)
+		if f.Name == "Chart.yaml" {
+			c.Metadata = &Metadata{}
+			if err := yaml.Unmarshal(f.Data, c.Metadata); err != nil {
+				return nil, fail(f.Name, fmt.Errorf("cannot parse: %w", err))
+			}
+			if c.Metadata.APIVersion == "" {
+				c.Metadata.APIVersion = APIVersionV1
+			}
+		}
+	}
+	if c.Metadata == nil {
+		return nil, fail("Chart.yaml", errors.New("file is missing"))
+	}
+
+	for _, f := range files {
+		switch {
+		case f.Name == "Chart.yaml":
+		case f.Name == "Chart.lock" || f.Name == "requirements.lock":
+			c.Lock = &Lock{}
+			if err := yaml.Unmarshal(f.Data, c.Lock); err != nil {
+				return nil, fail(f.Name, fmt.Errorf("cannot parse: %w", err))
+			}
+			if f.Name == "requirements.lock" && c.Metadata.APIVersion == APIVersionV1 {
+				c.Files = append(c.Files, f)
+			}
+		case f.Name == "values.yaml":
+			vals, err := ParseValues(f.Data)
+			if err != nil {
+				return nil, fail(f.Name, err)
+			}
+			c.Values = vals
+		case f.Name == "values.schema.json":
+			c.Schema = f.Data
+		case f.Name == "requirements.yaml":
+			if err := yaml.Unmarshal(f.Data, c.Metadata); err != nil {
+				return nil, fail(f.Name, fmt.Errorf("cannot parse: %w", err))
+			}
+			if c.Metadata.APIVersion == APIVersionV1 {
+				c.Files = append(c.Files, f)
+			}
+		case strings.HasPrefix(f.Name, "templates/"):
+			c.Templates = append(c.Templates, f)
+		case strings.HasPrefix(f.Name, "charts/"):
+			if path.Ext(f.Name) == ".prov" {
+				c.Files = append(c.Files, f)
+				continue
+			}
+			rest := strings.TrimPrefix(f.Name, "charts/")
+			sub, _, _ := strings.Cut(rest, "/")
+			if _, ok := subcharts[sub]; !ok {
+				subchartOrder = append(subchartOrder, sub)
+			}
+			subcharts[sub] = append(subcharts[sub], &File{Name: rest, Data: f.Data})
+		default:
+			c.Files = append(c.Files, f)
+		}
+	}
+	if c.Values == nil {
+		c.Values = map[string]any{}
+	}
+	if err := c.Metadata.Validate(); err != nil {
+		return nil, fail("Chart.yaml", err)
+	}
+
+	sort.Strings(subchartOrder)
+	for _, sub := range subchartOrder {
+		if strings.IndexAny(sub, "_.") == 0 {
+			continue
+		}
+		entries := subcharts[sub]
+		subOrigin := path.Join(origin, "charts", sub)
+		var sc *Chart
+		var err error
+		if path.Ext(sub) == ".tgz" {
+			if len(entries) != 1 || entries[0].Name != sub {
+				return nil, fail("charts/"+sub, errors.New("expected a chart archive file"))
+			}
+			sc, err = LoadArchive(subOrigin, bytes.NewReader(entries[0].Data))
+		} else {
+			inner := make([]*File, 0, len(entries))
+			for _, e := range entries {
+				_, name, ok := strings.Cut(e.Name, "/")
+				if !ok {
+					continue
+				}
+				inner = append(inner, &File{Name: name, Data: e.Data})
+			}
+			sc, err = LoadFiles(subOrigin, inner)
+		}
+		if err != nil {
+			return nil, err
+		}
+		c.AddDependency(sc)
+	}
+	return c, nil
+}
+
+// ParseValues parses a values document the way Helm does: YAML converted
+// through JSON, so numbers become float64; an empty document is an empty map.
+func ParseValues(data []byte) (map[string]any, error) {
+	vals := map[string]any{}
+	if err := yaml.Unmarshal(data, &vals); err != nil {
+		return nil, fmt.Errorf("cannot parse values: %w", err)
+	}
+	if vals == nil {
+		vals = map[string]any{}
+	}
+	return vals, nil
+}

@@ -1,0 +1,56 @@
+package chart
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// resolveLocalDependencies attaches dependencies declared with a file://
+// repository that charts/ does not vendor, loading them from the path
+// relative to dir. This is what lets `kpkg template charts/todo-app` work from
+// a clean clone with no `dependency build` step; vendored copies win.
+func resolveLocalDependencies(c *Chart, dir string) error {
+	for _, dep := range c.Metadata.Dependencies {
+		if dep == nil || !strings.HasPrefix(dep.Repository, "file://") || c.hasSubchart(dep.Name) {
+			continue
+		}
+		rel := strings.TrimPrefix(dep.Repository, "file://")
+		target := rel
+		if !filepath.IsAbs(rel) {
+			target = filepath.Join(dir, rel)
+		}
+		sub, err := Load(target)
+		if err != nil {
+			return fmt.Errorf("%s: dependency %q from %s: %w", filepath.Join(dir, "Chart.yaml"), dep.Name, dep.Repository, err)
+		}
+		if sub.Name() != dep.Name {
+			return &FileError{Path: filepath.Join(dir, "Chart.yaml"), Err: fmt.Errorf("dependency %q points at %s, which holds chart %q", dep.Name, dep.Repository, sub.Name())}
+		}
+		c.AddDependency(sub)
+	}
+	return nil
+}
+
+func (c *Chart) hasSubchart(name string) bool {
+	for _, d := range c.dependencies {
+		if d.Name() == name {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckDependencies reports declared dependencies that no subchart provides.
+func CheckDependencies(c *Chart) error {
+	var missing []string
+	for _, dep := range c.Metadata.Dependencies {
+		if dep != nil && !c.hasSubchart(dep.Name) {
+			missing = append(missing, dep.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("chart %s: found in Chart.yaml, but missing in charts/ directory: %s; run 'kpkg dependency build'", c.Name(), strings.Join(missing, ", "))
+	}
+	return nil
+}

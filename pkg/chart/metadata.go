@@ -1,0 +1,135 @@
+package chart
+
+import (
+	"fmt"
+	"path"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/Masterminds/semver/v3"
+)
+
+// Maintainer is one entry of Chart.yaml's maintainers.
+type Maintainer struct {
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+	URL   string `json:"url,omitempty"`
+}
+
+// Metadata is Chart.yaml. Field names and JSON tags match Helm's, because
+// templates see them as .Chart.* and may serialise them with toYaml.
+type Metadata struct {
+	Name         string            `json:"name,omitempty"`
+	Home         string            `json:"home,omitempty"`
+	Sources      []string          `json:"sources,omitempty"`
+	Version      string            `json:"version,omitempty"`
+	Description  string            `json:"description,omitempty"`
+	Keywords     []string          `json:"keywords,omitempty"`
+	Maintainers  []*Maintainer     `json:"maintainers,omitempty"`
+	Icon         string            `json:"icon,omitempty"`
+	APIVersion   string            `json:"apiVersion,omitempty"`
+	Condition    string            `json:"condition,omitempty"`
+	Tags         string            `json:"tags,omitempty"`
+	AppVersion   string            `json:"appVersion,omitempty"`
+	Deprecated   bool              `json:"deprecated,omitempty"`
+	Annotations  map[string]string `json:"annotations,omitempty"`
+	KubeVersion  string            `json:"kubeVersion,omitempty"`
+	Dependencies []*Dependency     `json:"dependencies,omitempty"`
+	Type         string            `json:"type,omitempty"`
+}
+
+// Dependency is one entry of Chart.yaml's (or requirements.yaml's) dependencies.
+type Dependency struct {
+	Name         string   `json:"name" yaml:"name"`
+	Version      string   `json:"version,omitempty" yaml:"version,omitempty"`
+	Repository   string   `json:"repository" yaml:"repository"`
+	Condition    string   `json:"condition,omitempty" yaml:"condition,omitempty"`
+	Tags         []string `json:"tags,omitempty" yaml:"tags,omitempty"`
+	Enabled      bool     `json:"enabled,omitempty" yaml:"enabled,omitempty"`
+	ImportValues []any    `json:"import-values,omitempty" yaml:"import-values,omitempty"`
+	Alias        string   `json:"alias,omitempty" yaml:"alias,omitempty"`
+}
+
+// Lock is Chart.lock (or requirements.lock).
+type Lock struct {
+	Generated    time.Time     `json:"generated"`
+	Digest       string        `json:"digest"`
+	Dependencies []*Dependency `json:"dependencies"`
+}
+
+// Validate checks Chart.yaml's required fields and normalises free text the
+// way Helm does (control characters dropped, whitespace folded to spaces).
+func (md *Metadata) Validate() error {
+	md.Name = sanitize(md.Name)
+	md.Description = sanitize(md.Description)
+	md.Home = sanitize(md.Home)
+	md.Icon = sanitize(md.Icon)
+	md.Condition = sanitize(md.Condition)
+	md.Tags = sanitize(md.Tags)
+	md.AppVersion = sanitize(md.AppVersion)
+	md.KubeVersion = sanitize(md.KubeVersion)
+	for i := range md.Sources {
+		md.Sources[i] = sanitize(md.Sources[i])
+	}
+	for i := range md.Keywords {
+		md.Keywords[i] = sanitize(md.Keywords[i])
+	}
+
+	switch {
+	case md.APIVersion == "":
+		return fmt.Errorf("apiVersion is required")
+	case md.Name == "":
+		return fmt.Errorf("name is required")
+	case md.Name == "." || md.Name == ".." || md.Name != path.Base(md.Name) || strings.Contains(md.Name, `\`):
+		return fmt.Errorf("name %q is not a valid chart name", md.Name)
+	case md.Version == "":
+		return fmt.Errorf("version is required")
+	}
+	if _, err := semver.NewVersion(md.Version); err != nil {
+		return fmt.Errorf("version %q is not SemVer 2", md.Version)
+	}
+	switch md.Type {
+	case "", "application", "library":
+	default:
+		return fmt.Errorf("type %q must be application or library", md.Type)
+	}
+	for _, m := range md.Maintainers {
+		if m == nil || m.Name == "" {
+			return fmt.Errorf("each maintainer needs a name")
+		}
+	}
+	seen := map[string]bool{}
+	for _, d := range md.Dependencies {
+		if d == nil {
+			return fmt.Errorf("dependencies: empty entry")
+		}
+		if d.Name == "" {
+			return fmt.Errorf("dependencies: an entry has no name")
+		}
+		if d.Alias != "" && (d.Alias != path.Base(d.Alias) || strings.ContainsAny(d.Alias, `\ `)) {
+			return fmt.Errorf("dependency %q: alias %q is not a valid chart name", d.Name, d.Alias)
+		}
+		key := d.Name
+		if d.Alias != "" {
+			key = d.Alias
+		}
+		if seen[key] {
+			return fmt.Errorf("more than one dependency with name or alias %q", key)
+		}
+		seen[key] = true
+	}
+	return nil
+}
+
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return ' '
+		}
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return -1
+	}, s)
+}

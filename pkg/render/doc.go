@@ -1,0 +1,16 @@
+// Package render owns turning a loaded chart and user values into Kubernetes
+// manifests exactly as Helm v3 does: dependency conditions, tags, aliases and
+// import-values; values coalescing and schema validation; Go templates with
+// sprig and Helm's functions; and splitting and ordering the output into
+// manifests, hooks and notes.
+//
+// Rendering is hermetic: no environment variables, DNS or cluster reads unless
+// the caller supplies a Lookup function or enables DNS. This package must not
+// import client-go.
+//
+// Helm's engine is the reference for behaviour, not for structure: templates
+// are parsed once per render into one shared set and `tpl` never clones that
+// set, so rendering stays linear in the number of templates.
+package render
+
+//go:generate go run ../../internal/gen/apiversions apiversions_gen.go

@@ -1,0 +1,278 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"text/template"
+
+	"github.com/Masterminds/sprig/v3"
+
+	"github.com/kpkg/kpkg/pkg/chart"
+)
+
+// maxIncludeDepth bounds recursion through include, as in Helm.
+const maxIncludeDepth = 1000
+
+// LookupFunc answers the template function lookup. Offline it returns an
+// empty map.
+type LookupFunc func(apiVersion, kind, namespace, name string) (map[string]any, error)
+
+// engine executes one render. It is not safe for concurrent use.
+type engine struct {
+	root     *template.Template
+	strict   bool
+	lintMode bool
+	depth    map[string]int
+	tplCache map[string]*template.Template
+	tplCount int
+	names    template.FuncMap
+}
+
+// renderable is one template file with the data it executes against.
+type renderable struct {
+	text     string
+	data     map[string]any // shared by the templates of one chart
+	basePath string
+}
+
+// failure is the message of required/fail; execution errors are rewritten to
+// show it with the template location, as Helm does.
+type failure struct{ msg string }
+
+func (f *failure) Error() string { return f.msg }
+
+type engineOptions struct {
+	strict    bool
+	lintMode  bool
+	enableDNS bool
+	lookup    LookupFunc
+}
+
+func newEngine(opts engineOptions) *engine {
+	e := &engine{
+		root:     template.New("gotpl"),
+		strict:   opts.strict,
+		lintMode: opts.lintMode,
+		depth:    map[string]int{},
+		tplCache: map[string]*template.Template{},
+	}
+	if opts.strict {
+		e.root.Option("missingkey=error")
+	} else {
+		e.root.Option("missingkey=zero")
+	}
+	funcs := baseFuncs()
+	funcs["include"] = e.include
+	funcs["tpl"] = e.tpl
+	funcs["required"] = e.required
+	funcs["fail"] = e.fail
+	lookup := opts.lookup
+	if lookup == nil || opts.lintMode {
+		lookup = func(string, string, string, string) (map[string]any, error) { return map[string]any{}, nil }
+	}
+	funcs["lookup"] = lookup
+	if opts.enableDNS {
+		funcs["getHostByName"] = sprig.TxtFuncMap()["getHostByName"]
+	} else {
+		funcs["getHostByName"] = func(string) string { return "" }
+	}
+	e.root.Funcs(funcs)
+	return e
+}
+
+func (e *engine) include(name string, data any) (string, error) {
+	if e.depth[name] > maxIncludeDepth {
+		return "", fmt.Errorf("rendering template has a nested reference name: %s: unable to execute template", name)
+	}
+	e.depth[name]++
+	defer func() { e.depth[name]-- }()
+	var buf strings.Builder
+	err := e.root.ExecuteTemplate(&buf, name, data)
+	return buf.String(), err
+}
+
+// tpl renders text against data with every named template of the render in
+// scope. Each distinct text is parsed once and added to the shared set under a
+// private name, instead of cloning the whole set per call as Helm does; text
+// that defines templates of its own is parsed into a clone so its definitions
+// cannot leak into the render.
+func (e *engine) tpl(text string, data any) (string, error) {
+	t, ok := e.tplCache[text]
+	if !ok {
+		var err error
+		if t, err = e.parseTpl(text); err != nil {
+			return "", err
+		}
+		e.tplCache[text] = t
+	}
+	var buf strings.Builder
+	if err := t.Execute(&buf, data); err != nil {
+		return "", fmt.Errorf("error during tpl function execution for %q: %w", text, err)
+	}
+	return strings.ReplaceAll(buf.String(), "<no value>", ""), nil
+}
+
+func (e *engine) parseTpl(text string) (*template.Template, error) {
+	probe, err := template.New("gotpl").Funcs(e.funcNames()).Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("cannot parse template %q: %w", text, err)
+	}
+	if len(probe.Templates()) <= 1 && probe.Tree != nil {
+		e.tplCount++
+		return e.root.AddParseTree(fmt.Sprintf("\x00tpl-%d", e.tplCount), probe.Tree)
+	}
+	clone, err := e.root.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("cannot clone template: %w", err)
+	}
+	t, err := clone.New("gotpl").Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("cannot parse template %q: %w", text, err)
+	}
+	return t, nil
+}
+
+// funcNames is a function map with every name the engine defines, for parsing
+// text outside the shared set (parse only checks that names exist).
+func (e *engine) funcNames() template.FuncMap {
+	if e.names == nil {
+		e.names = baseFuncs()
+		for _, n := range []string{"include", "tpl", "required", "fail", "lookup", "getHostByName"} {
+			e.names[n] = func() string { return "" }
+		}
+	}
+	return e.names
+}
+
+func (e *engine) required(msg string, val any) (any, error) {
+	missing := val == nil
+	if s, ok := val.(string); ok && s == "" {
+		missing = true
+	}
+	if !missing {
+		return val, nil
+	}
+	if e.lintMode {
+		return "", nil
+	}
+	return val, &failure{msg: msg}
+}
+
+func (e *engine) fail(msg string) (string, error) {
+	if e.lintMode {
+		return "", nil
+	}
+	return "", &failure{msg: msg}
+}
+
+// parse adds every template to the shared set. Deeper paths are parsed first
+// and, at equal depth, reverse-alphabetically, so that when two files define
+// the same name the parent chart's (or the alphabetically first) wins.
+func (e *engine) parse(tpls map[string]renderable) ([]string, error) {
+	names := make([]string, 0, len(tpls))
+	for name := range tpls {
+		names = append(names, name)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		di, dj := strings.Count(names[i], "/"), strings.Count(names[j], "/")
+		if di != dj {
+			return di > dj
+		}
+		return names[i] > names[j]
+	})
+	for _, name := range names {
+		if _, err := e.root.New(name).Parse(tpls[name].text); err != nil {
+			return nil, parseError(name, err)
+		}
+	}
+	return names, nil
+}
+
+// execute runs every non-partial template in parse order. Templates may
+// mutate shared values, so the order is part of the output.
+func (e *engine) execute(tpls map[string]renderable, order []string) (map[string]string, error) {
+	out := make(map[string]string, len(order))
+	var buf strings.Builder
+	for _, name := range order {
+		if strings.HasPrefix(path.Base(name), "_") {
+			continue
+		}
+		r := tpls[name]
+		r.data["Template"] = map[string]any{"Name": name, "BasePath": r.basePath}
+		buf.Reset()
+		if err := e.root.ExecuteTemplate(&buf, name, r.data); err != nil {
+			return nil, execError(name, err)
+		}
+		out[name] = strings.ReplaceAll(buf.String(), "<no value>", "")
+	}
+	return out, nil
+}
+
+func parseError(name string, err error) error {
+	parts := strings.Split(err.Error(), ": ")
+	if len(parts) == 1 {
+		return fmt.Errorf("parse error in (%s): %w", name, err)
+	}
+	return fmt.Errorf("parse error at (%s): %s", parts[1], parts[len(parts)-1])
+}
+
+// execError turns text/template's "template: NAME:LINE:COL: executing ...:
+// MSG" into Helm's "execution error at (NAME:LINE:COL): MSG" when the cause
+// is required or fail.
+func execError(name string, err error) error {
+	var f *failure
+	if !errors.As(err, &f) {
+		return err
+	}
+	var execErr template.ExecError
+	if !errors.As(err, &execErr) {
+		return fmt.Errorf("execution error in (%s): %w", name, err)
+	}
+	parts := strings.SplitN(execErr.Error(), ": ", 3)
+	if len(parts) != 3 {
+		return fmt.Errorf("execution error in (%s): %w", name, err)
+	}
+	return fmt.Errorf("execution error at (%s): %s", parts[1], f.msg)
+}
+
+// collect builds the template map of a chart tree and the data each chart's
+// templates see. It returns the chart's data map, which the parent exposes
+// under .Subcharts.
+func collect(c *chart.Chart, parent map[string]any, tpls map[string]renderable) map[string]any {
+	subcharts := map[string]any{}
+	data := map[string]any{
+		"Chart":        chartView{Metadata: *c.Metadata, IsRoot: c.IsRoot()},
+		"Files":        newFiles(c.Files),
+		"Release":      parent["Release"],
+		"Capabilities": parent["Capabilities"],
+		"Values":       Values{},
+		"Subcharts":    subcharts,
+	}
+	if c.IsRoot() {
+		data["Values"] = parent["Values"]
+	} else if vals, ok := parent["Values"].(Values); ok {
+		if sub, ok := vals[c.Name()].(Values); ok {
+			data["Values"] = sub
+		}
+	}
+	for _, sub := range c.Dependencies() {
+		subcharts[sub.Name()] = collect(sub, data, tpls)
+	}
+	full := c.FullPath()
+	for _, t := range c.Templates {
+		if c.IsLibrary() && !strings.HasPrefix(path.Base(t.Name), "_") {
+			continue
+		}
+		tpls[full+"/"+t.Name] = renderable{text: string(t.Data), data: data, basePath: full + "/templates"}
+	}
+	return data
+}
+
+// chartView is .Chart: the chart's metadata plus IsRoot, shaped as in Helm.
+type chartView struct {
+	chart.Metadata
+	IsRoot bool
+}

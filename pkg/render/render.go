@@ -1,0 +1,167 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/kpkg/kpkg/pkg/chart"
+)
+
+// Release is what templates see as .Release.
+type Release struct {
+	Name      string
+	Namespace string
+	Revision  int
+	IsUpgrade bool
+}
+
+// Options control one render. The zero value renders offline with Helm's
+// defaults for `helm template` (Kubernetes v1.37.0, no cluster).
+type Options struct {
+	Release Release
+	// Capabilities replaces the offline defaults (e.g. from a live cluster);
+	// nil means DefaultCapabilities(APIVersions...).
+	Capabilities *Capabilities
+	// KubeVersion overrides .Capabilities.KubeVersion when set.
+	KubeVersion *KubeVersion
+	// APIVersions are added to the offline API version list.
+	APIVersions []string
+	// SkipSchemaValidation skips values.schema.json checks.
+	SkipSchemaValidation bool
+	// Strict makes a missing value an error (missingkey=error).
+	Strict bool
+	// LintMode makes required and fail no-ops and lookup always empty.
+	LintMode bool
+	// EnableDNS lets getHostByName resolve names; off, it returns "".
+	EnableDNS bool
+	// Lookup answers the lookup function; nil returns empty maps.
+	Lookup LookupFunc
+	// SubchartNotes includes the NOTES.txt of subcharts in Result.Notes.
+	SubchartNotes bool
+	// Warn receives non-fatal warnings; nil discards them.
+	Warn func(format string, args ...any)
+}
+
+// Result is a rendered chart.
+type Result struct {
+	// Manifests are the non-hook documents in install order.
+	Manifests []Manifest
+	// Hooks are the hook documents, ordered by kind.
+	Hooks []*Hook
+	// Notes is the rendered NOTES.txt of the chart (and of subcharts when asked).
+	Notes string
+	// CRDs are the files of crds/ directories of the chart and enabled subcharts.
+	CRDs []chart.CRDFile
+	// Values are the coalesced values the templates saw.
+	Values Values
+	// Chart is the chart after dependency processing (disabled subcharts removed).
+	Chart *chart.Chart
+}
+
+// Render renders c with the user-supplied values vals (already merged from
+// files and --set flags). c is not modified.
+func Render(ctx context.Context, c *chart.Chart, vals Values, opts Options) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	c = cloneTree(c)
+	if vals == nil {
+		vals = Values{}
+	}
+	if err := prepareDependencies(c, vals, opts.Warn); err != nil {
+		return nil, err
+	}
+	caps := opts.Capabilities
+	if caps == nil {
+		caps = DefaultCapabilities(opts.APIVersions...)
+	}
+	if opts.KubeVersion != nil {
+		cp := *caps
+		cp.KubeVersion = *opts.KubeVersion
+		caps = &cp
+	}
+
+	coalesced, err := CoalesceValues(c, vals, opts.Warn)
+	if err != nil {
+		return nil, err
+	}
+	if !opts.SkipSchemaValidation {
+		if err := ValidateSchemas(c, coalesced); err != nil {
+			return nil, fmt.Errorf("values don't meet the specifications of the schema(s) in the following chart(s):\n%s", err.Error())
+		}
+	}
+	if kv := c.Metadata.KubeVersion; kv != "" && !compatibleRange(kv, caps.KubeVersion.String()) {
+		return nil, fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", kv, caps.KubeVersion.String())
+	}
+
+	top := map[string]any{
+		"Capabilities": caps,
+		"Release": map[string]any{
+			"Name":      opts.Release.Name,
+			"Namespace": opts.Release.Namespace,
+			"IsUpgrade": opts.Release.IsUpgrade,
+			"IsInstall": !opts.Release.IsUpgrade,
+			"Revision":  revisionOrOne(opts.Release.Revision),
+			"Service":   "Helm",
+		},
+		"Values": coalesced,
+	}
+	tpls := map[string]renderable{}
+	collect(c, top, tpls)
+
+	e := newEngine(engineOptions{strict: opts.Strict, lintMode: opts.LintMode, enableDNS: opts.EnableDNS, lookup: opts.Lookup})
+	files, err := e.run(tpls)
+	if err != nil {
+		return nil, err
+	}
+
+	var notes strings.Builder
+	rootNotes := path.Join(c.Name(), "templates", "NOTES.txt")
+	for _, name := range sortedKeys(files) {
+		if !strings.HasSuffix(name, "NOTES.txt") {
+			continue
+		}
+		if opts.SubchartNotes || name == rootNotes {
+			if notes.Len() > 0 {
+				notes.WriteString("\n")
+			}
+			notes.WriteString(files[name])
+		}
+		delete(files, name)
+	}
+
+	manifests, hooks, err := sortManifests(files, opts.Warn)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{
+		Manifests: manifests,
+		Hooks:     hooks,
+		Notes:     notes.String(),
+		CRDs:      c.CRDs(),
+		Values:    coalesced,
+		Chart:     c,
+	}, nil
+}
+
+func (e *engine) run(tpls map[string]renderable) (out map[string]string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("rendering template failed: %v", r)
+		}
+	}()
+	order, err := e.parse(tpls)
+	if err != nil {
+		return nil, err
+	}
+	return e.execute(tpls, order)
+}
+
+func revisionOrOne(r int) int {
+	if r == 0 {
+		return 1
+	}
+	return r
+}
