@@ -1,0 +1,1 @@
+{{- define "shared.label" -}}defined-by-web{{- end -}}

@@ -1,0 +1,2 @@
+{{- define "umbrella.name" -}}parent-{{ .Chart.Name }}{{- end -}}
+{{- define "shared.label" -}}defined-by-parent{{- end -}}
