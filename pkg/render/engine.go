@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"text/template"
+	"text/template/parse"
 
 	"github.com/Masterminds/sprig/v3"
 
@@ -168,9 +169,11 @@ func (e *engine) fail(msg string) (string, error) {
 	return "", &failure{msg: msg}
 }
 
-// parse adds every template to the shared set. Deeper paths are parsed first
+// parse adds every template to the shared set. Deeper paths are added first
 // and, at equal depth, reverse-alphabetically, so that when two files define
-// the same name the parent chart's (or the alphabetically first) wins.
+// the same name the parent chart's (or the alphabetically first) wins. The
+// files are parsed concurrently into trees; adding the trees to the set stays
+// sequential and in that order, which is all the outcome depends on.
 func (e *engine) parse(tpls map[string]renderable) ([]string, error) {
 	names := make([]string, 0, len(tpls))
 	for name := range tpls {
@@ -183,13 +186,40 @@ func (e *engine) parse(tpls map[string]renderable) ([]string, error) {
 		}
 		return names[i] > names[j]
 	})
-	for _, name := range names {
-		if _, err := e.root.New(name).Parse(tpls[name].text); err != nil {
-			return nil, parseError(name, err)
+	type parsed struct {
+		trees map[string]*parse.Tree
+		err   error
+	}
+	results := make([]parsed, len(names))
+	funcs := e.funcNames()
+	forEachParallel(len(names), func(i int) {
+		trees, err := parse.Parse(names[i], tpls[names[i]].text, "", "", funcs, builtinNames)
+		results[i] = parsed{trees, err}
+	})
+	for i, name := range names {
+		if results[i].err != nil {
+			return nil, parseError(name, results[i].err)
+		}
+		t := e.root.New(name)
+		for treeName, tree := range results[i].trees {
+			if _, err := t.AddParseTree(treeName, tree); err != nil {
+				return nil, parseError(name, err)
+			}
 		}
 	}
 	return names, nil
 }
+
+// builtinNames are text/template's predefined functions, which the parser
+// must know exist.
+var builtinNames = func() map[string]any {
+	m := map[string]any{}
+	for _, n := range []string{"and", "call", "html", "index", "slice", "js", "len", "not", "or",
+		"print", "printf", "println", "urlquery", "eq", "ge", "gt", "le", "lt", "ne"} {
+		m[n] = func() {}
+	}
+	return m
+}()
 
 // execute runs every non-partial template in parse order. Templates may
 // mutate shared values, so the order is part of the output.

@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -135,21 +134,6 @@ func KindLess(a, b string) bool {
 	return ra < rb
 }
 
-var docSeparator = regexp.MustCompile(`(?:^|\s*\n)---\s*`)
-
-// SplitDocuments splits a rendered file at "---" lines into trimmed,
-// non-empty documents.
-func SplitDocuments(s string) []string {
-	var docs []string
-	for _, d := range docSeparator.Split(strings.TrimSpace(s), -1) {
-		if d == "" {
-			continue
-		}
-		docs = append(docs, strings.TrimSpace(d))
-	}
-	return docs
-}
-
 // sortManifests splits rendered files into manifests and hooks, each sorted
 // by kind with file order kept within a kind.
 func sortManifests(files map[string]string, warn func(string, ...any)) ([]Manifest, []*Hook, error) {
@@ -159,48 +143,68 @@ func sortManifests(files map[string]string, warn func(string, ...any)) ([]Manife
 	}
 	sort.Strings(paths)
 
-	var manifests []Manifest
-	var hooks []*Hook
+	type doc struct {
+		path, content string
+		head          Head
+		err           error
+	}
+	var docs []doc
 	for _, p := range paths {
 		content := files[p]
 		if strings.TrimSpace(content) == "" {
 			continue
 		}
-		for _, doc := range SplitDocuments(content) {
-			var head Head
-			if err := yaml.Unmarshal([]byte(doc), &head); err != nil {
-				return nil, nil, fmt.Errorf("YAML parse error on %s: %w", p, err)
-			}
-			events, isHook := head.Annotation(HookAnnotation)
-			if !isHook {
-				manifests = append(manifests, Manifest{Source: p, Content: doc, Head: head})
-				continue
-			}
-			h := &Hook{Name: head.Name(), Kind: head.Kind, Path: p, Manifest: doc}
-			h.Weight, _ = strconv.Atoi(head.Metadata.Annotations[HookWeightAnnotation])
-			unknown := false
-			for _, ev := range strings.Split(events, ",") {
-				e, ok := knownHookEvents[strings.ToLower(strings.TrimSpace(ev))]
-				if !ok {
-					unknown = true
-					break
-				}
-				h.Events = append(h.Events, e)
-			}
-			if unknown {
-				if warn != nil {
-					warn("info: skipping unknown hook: %q", events)
-				}
-				continue
-			}
-			h.DeletePolicies = annotationList(head, HookDeleteAnnotation)
-			h.OutputLogPolicies = annotationList(head, HookOutputLogAnnot)
-			hooks = append(hooks, h)
+		for _, d := range SplitDocuments(content) {
+			docs = append(docs, doc{path: p, content: d})
 		}
+	}
+	// Reading each document's head is a full YAML parse (invalid YAML must
+	// fail as in Helm), the costliest step here, and independent per document.
+	forEachParallel(len(docs), func(i int) {
+		docs[i].err = yaml.Unmarshal([]byte(docs[i].content), &docs[i].head)
+	})
+
+	var manifests []Manifest
+	var hooks []*Hook
+	for _, d := range docs {
+		if d.err != nil {
+			return nil, nil, fmt.Errorf("YAML parse error on %s: %w", d.path, d.err)
+		}
+		if h, isHook := classify(d.path, d.content, d.head, warn); isHook {
+			if h != nil {
+				hooks = append(hooks, h)
+			}
+			continue
+		}
+		manifests = append(manifests, Manifest{Source: d.path, Content: d.content, Head: d.head})
 	}
 	sort.SliceStable(manifests, func(i, j int) bool { return KindLess(manifests[i].Head.Kind, manifests[j].Head.Kind) })
 	sort.SliceStable(hooks, func(i, j int) bool { return KindLess(hooks[i].Kind, hooks[j].Kind) })
 	return manifests, hooks, nil
+}
+
+// classify turns a hook document into a Hook. isHook is false for ordinary
+// documents; a hook with an unknown event is dropped (nil Hook), as in Helm.
+func classify(path, content string, head Head, warn func(string, ...any)) (h *Hook, isHook bool) {
+	events, ok := head.Annotation(HookAnnotation)
+	if !ok {
+		return nil, false
+	}
+	h = &Hook{Name: head.Name(), Kind: head.Kind, Path: path, Manifest: content}
+	h.Weight, _ = strconv.Atoi(head.Metadata.Annotations[HookWeightAnnotation])
+	for _, ev := range strings.Split(events, ",") {
+		e, ok := knownHookEvents[strings.ToLower(strings.TrimSpace(ev))]
+		if !ok {
+			if warn != nil {
+				warn("info: skipping unknown hook: %q", events)
+			}
+			return nil, true
+		}
+		h.Events = append(h.Events, e)
+	}
+	h.DeletePolicies = annotationList(head, HookDeleteAnnotation)
+	h.OutputLogPolicies = annotationList(head, HookOutputLogAnnot)
+	return h, true
 }
 
 func annotationList(head Head, key string) []string {
