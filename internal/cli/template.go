@@ -71,7 +71,7 @@ func runTemplate(cmd *cobra.Command, streams IO, f *templateFlags, name, ref str
 	if f.validate {
 		return fmt.Errorf("--validate needs a cluster; use 'kpkg install --dry-run=server' instead")
 	}
-	c, err := loadChartForRender(ctx, ref)
+	c, err := f.loadChart(ctx, ref)
 	if err != nil {
 		return err
 	}
@@ -96,15 +96,15 @@ func runTemplate(cmd *cobra.Command, streams IO, f *templateFlags, name, ref str
 		}
 		return writeOutputDir(dir, res, includeCRDs, f.noHooks, f.skipTests)
 	}
-	stream := res.Stream(render.WriteOptions{IncludeCRDs: includeCRDs, SkipHooks: f.noHooks, SkipTests: f.skipTests})
-	if len(f.showOnly) > 0 {
-		filtered, err := showOnly(stream, f.showOnly)
-		if err != nil {
-			return err
-		}
-		stream = filtered
+	wopts := render.WriteOptions{IncludeCRDs: includeCRDs, SkipHooks: f.noHooks, SkipTests: f.skipTests}
+	if len(f.showOnly) == 0 {
+		return res.WriteStream(streams.Out, wopts)
 	}
-	_, err = io.WriteString(streams.Out, stream)
+	filtered, err := showOnly(res.Stream(wopts), f.showOnly)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(streams.Out, filtered)
 	return err
 }
 

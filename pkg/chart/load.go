@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/kpkg/kpkg/internal/parallel"
 )
 
 // ErrInvalidChart marks every error caused by the chart's own content, as
@@ -119,36 +121,44 @@ func LoadFiles(origin string, files []*File) (*Chart, error) {
 	}
 
 	sort.Strings(subchartOrder)
+	var names []string
 	for _, sub := range subchartOrder {
-		if strings.IndexAny(sub, "_.") == 0 {
-			continue
+		if strings.IndexAny(sub, "_.") != 0 {
+			names = append(names, sub)
 		}
-		entries := subcharts[sub]
-		subOrigin := path.Join(origin, "charts", sub)
-		var sc *Chart
-		var err error
-		if path.Ext(sub) == ".tgz" {
-			if len(entries) != 1 || entries[0].Name != sub {
-				return nil, fail("charts/"+sub, errors.New("expected a chart archive file"))
-			}
-			sc, err = LoadArchive(subOrigin, bytes.NewReader(entries[0].Data))
-		} else {
-			inner := make([]*File, 0, len(entries))
-			for _, e := range entries {
-				_, name, ok := strings.Cut(e.Name, "/")
-				if !ok {
-					continue
-				}
-				inner = append(inner, &File{Name: name, Data: e.Data})
-			}
-			sc, err = LoadFiles(subOrigin, inner)
+	}
+	// Subcharts are independent; loading them (mostly parsing values.yaml) on
+	// all cores keeps big umbrella charts fast. They attach in name order.
+	loaded := make([]*Chart, len(names))
+	errs := make([]error, len(names))
+	parallel.ForEach(len(names), func(i int) {
+		loaded[i], errs[i] = loadSubchart(path.Join(origin, "charts", names[i]), names[i], subcharts[names[i]])
+	})
+	for i := range names {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		if err != nil {
-			return nil, err
-		}
-		c.AddDependency(sc)
+		c.AddDependency(loaded[i])
 	}
 	return c, nil
+}
+
+func loadSubchart(origin, name string, entries []*File) (*Chart, error) {
+	if path.Ext(name) == ".tgz" {
+		if len(entries) != 1 || entries[0].Name != name {
+			return nil, &FileError{Path: origin, Err: errors.New("expected a chart archive file")}
+		}
+		return LoadArchive(origin, bytes.NewReader(entries[0].Data))
+	}
+	inner := make([]*File, 0, len(entries))
+	for _, e := range entries {
+		_, rest, ok := strings.Cut(e.Name, "/")
+		if !ok {
+			continue
+		}
+		inner = append(inner, &File{Name: rest, Data: e.Data})
+	}
+	return LoadFiles(origin, inner)
 }
 
 // ParseValues parses a values document the way Helm does: YAML converted

@@ -11,6 +11,7 @@ import (
 
 	"github.com/Masterminds/sprig/v3"
 
+	"github.com/kpkg/kpkg/internal/parallel"
 	"github.com/kpkg/kpkg/pkg/chart"
 )
 
@@ -192,7 +193,7 @@ func (e *engine) parse(tpls map[string]renderable) ([]string, error) {
 	}
 	results := make([]parsed, len(names))
 	funcs := e.funcNames()
-	forEachParallel(len(names), func(i int) {
+	parallel.ForEach(len(names), func(i int) {
 		trees, err := parse.Parse(names[i], tpls[names[i]].text, "", "", funcs, builtinNames)
 		results[i] = parsed{trees, err}
 	})
@@ -221,10 +222,10 @@ var builtinNames = func() map[string]any {
 	return m
 }()
 
-// execute runs every non-partial template in parse order. Templates may
-// mutate shared values, so the order is part of the output.
-func (e *engine) execute(tpls map[string]renderable, order []string) (map[string]string, error) {
-	out := make(map[string]string, len(order))
+// execute runs every non-partial template in parse order and hands each
+// output to emit. Templates may mutate shared values, so the order is part of
+// the output.
+func (e *engine) execute(tpls map[string]renderable, order []string, emit func(name, out string)) error {
 	var buf strings.Builder
 	for _, name := range order {
 		if strings.HasPrefix(path.Base(name), "_") {
@@ -234,11 +235,11 @@ func (e *engine) execute(tpls map[string]renderable, order []string) (map[string
 		r.data["Template"] = map[string]any{"Name": name, "BasePath": r.basePath}
 		buf.Reset()
 		if err := e.root.ExecuteTemplate(&buf, name, r.data); err != nil {
-			return nil, execError(name, err)
+			return execError(name, err)
 		}
-		out[name] = strings.ReplaceAll(buf.String(), "<no value>", "")
+		emit(name, strings.ReplaceAll(buf.String(), "<no value>", ""))
 	}
-	return out, nil
+	return nil
 }
 
 func parseError(name string, err error) error {

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"sigs.k8s.io/yaml"
 )
 
 // Manifest is one rendered document that is not a hook.
@@ -134,49 +133,30 @@ func KindLess(a, b string) bool {
 	return ra < rb
 }
 
-// sortManifests splits rendered files into manifests and hooks, each sorted
-// by kind with file order kept within a kind.
-func sortManifests(files map[string]string, warn func(string, ...any)) ([]Manifest, []*Hook, error) {
-	paths := make([]string, 0, len(files))
-	for p := range files {
+// sortManifests orders the decoded documents of the rendered files into
+// manifests and hooks, each sorted by kind with file order kept within a kind.
+func sortManifests(docs map[string][]parsedDoc, warn func(string, ...any)) ([]Manifest, []*Hook, error) {
+	paths := make([]string, 0, len(docs))
+	for p := range docs {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
 
-	type doc struct {
-		path, content string
-		head          Head
-		err           error
-	}
-	var docs []doc
-	for _, p := range paths {
-		content := files[p]
-		if strings.TrimSpace(content) == "" {
-			continue
-		}
-		for _, d := range SplitDocuments(content) {
-			docs = append(docs, doc{path: p, content: d})
-		}
-	}
-	// Reading each document's head is a full YAML parse (invalid YAML must
-	// fail as in Helm), the costliest step here, and independent per document.
-	forEachParallel(len(docs), func(i int) {
-		docs[i].err = yaml.Unmarshal([]byte(docs[i].content), &docs[i].head)
-	})
-
 	var manifests []Manifest
 	var hooks []*Hook
-	for _, d := range docs {
-		if d.err != nil {
-			return nil, nil, fmt.Errorf("YAML parse error on %s: %w", d.path, d.err)
-		}
-		if h, isHook := classify(d.path, d.content, d.head, warn); isHook {
-			if h != nil {
-				hooks = append(hooks, h)
+	for _, p := range paths {
+		for _, d := range docs[p] {
+			if d.err != nil {
+				return nil, nil, fmt.Errorf("YAML parse error on %s: %w", p, d.err)
 			}
-			continue
+			if h, isHook := classify(p, d.content, d.head, warn); isHook {
+				if h != nil {
+					hooks = append(hooks, h)
+				}
+				continue
+			}
+			manifests = append(manifests, Manifest{Source: p, Content: d.content, Head: d.head})
 		}
-		manifests = append(manifests, Manifest{Source: d.path, Content: d.content, Head: d.head})
 	}
 	sort.SliceStable(manifests, func(i, j int) bool { return KindLess(manifests[i].Head.Kind, manifests[j].Head.Kind) })
 	sort.SliceStable(hooks, func(i, j int) bool { return KindLess(hooks[i].Kind, hooks[j].Kind) })

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/kpkg/kpkg/pkg/chart"
@@ -112,27 +113,34 @@ func Render(ctx context.Context, c *chart.Chart, vals Values, opts Options) (*Re
 	collect(c, top, tpls)
 
 	e := newEngine(engineOptions{strict: opts.Strict, lintMode: opts.LintMode, enableDNS: opts.EnableDNS, lookup: opts.Lookup})
-	files, err := e.run(tpls)
+	heads := newHeadParser()
+	var notes strings.Builder
+	rootNotes := path.Join(c.Name(), "templates", "NOTES.txt")
+	var noteFiles []string
+	rendered := map[string]string{}
+	err = e.run(tpls, func(name, out string) {
+		if strings.HasSuffix(name, "NOTES.txt") {
+			noteFiles = append(noteFiles, name)
+			rendered[name] = out
+			return
+		}
+		heads.submit(name, out)
+	})
+	docs := heads.wait()
 	if err != nil {
 		return nil, err
 	}
-
-	var notes strings.Builder
-	rootNotes := path.Join(c.Name(), "templates", "NOTES.txt")
-	for _, name := range sortedKeys(files) {
-		if !strings.HasSuffix(name, "NOTES.txt") {
-			continue
-		}
+	sort.Strings(noteFiles)
+	for _, name := range noteFiles {
 		if opts.SubchartNotes || name == rootNotes {
 			if notes.Len() > 0 {
 				notes.WriteString("\n")
 			}
-			notes.WriteString(files[name])
+			notes.WriteString(rendered[name])
 		}
-		delete(files, name)
 	}
 
-	manifests, hooks, err := sortManifests(files, opts.Warn)
+	manifests, hooks, err := sortManifests(docs, opts.Warn)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +154,7 @@ func Render(ctx context.Context, c *chart.Chart, vals Values, opts Options) (*Re
 	}, nil
 }
 
-func (e *engine) run(tpls map[string]renderable) (out map[string]string, err error) {
+func (e *engine) run(tpls map[string]renderable, emit func(name, out string)) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("rendering template failed: %v", r)
@@ -154,9 +162,9 @@ func (e *engine) run(tpls map[string]renderable) (out map[string]string, err err
 	}()
 	order, err := e.parse(tpls)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return e.execute(tpls, order)
+	return e.execute(tpls, order, emit)
 }
 
 func revisionOrOne(r int) int {
