@@ -10,6 +10,7 @@ CORPUS    ?= $(abspath ../shared/corpus)
 
 # The local cluster harness (test/cluster) brings its own targets.
 -include test/cluster/cluster.mk
+-include test/registry/registry.mk
 
 .DEFAULT_GOAL := build
 all: build

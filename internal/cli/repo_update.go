@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kpkg/kpkg/pkg/repo"
+)
+
+func newRepoUpdateCommand(streams IO) *cobra.Command {
+	var paths repoPathFlags
+	var failOnError bool
+	cmd := &cobra.Command{
+		Use:     "update [REPO1 [REPO2 ...]]",
+		Aliases: []string{"up"},
+		Short:   "update information of available charts locally from chart repositories",
+		Long: `Download fresh index.yaml files for all configured repositories, or the
+named ones. Each index is validated before it replaces the cached copy.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintln(streams.Out, "Hang tight while we grab the latest from your chart repositories...")
+			results, err := repo.UpdateRepos(cmd.Context(), paths.paths(), args...)
+			if err != nil {
+				return err
+			}
+			failed := 0
+			for _, r := range results {
+				if r.Err != nil {
+					failed++
+					fmt.Fprintf(streams.Out, "...Unable to get an update from the %q chart repository (%s):\n\t%v\n", r.Name, r.URL, r.Err)
+					continue
+				}
+				fmt.Fprintf(streams.Out, "...Successfully got an update from the %q chart repository\n", r.Name)
+			}
+			if failed > 0 && failOnError {
+				return errors.New("failed to update the following repositories; see the messages above")
+			}
+			fmt.Fprintln(streams.Out, "Update Complete. ⎈Happy Helming!⎈")
+			return nil
+		},
+	}
+	paths.register(cmd.Flags())
+	cmd.Flags().BoolVar(&failOnError, "fail-on-repo-update-fail", false, "update fails if any of the repository updates fail")
+	return cmd
+}

@@ -1,0 +1,185 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+)
+
+// AddOptions control AddRepo. The zero value refuses to replace a
+// repository configured differently under the same name.
+type AddOptions struct {
+	// ForceUpdate replaces an existing repository of the same name.
+	ForceUpdate bool
+}
+
+// ErrRepoExistsSame reports that the repository is already configured
+// exactly so; AddRepo changes nothing.
+var ErrRepoExistsSame = errors.New("already exists with the same configuration")
+
+// AddRepo checks that e.URL serves a valid index, caches that index and
+// records e in repositories.yaml. When anything fails, the configuration and
+// the cache are left as they were.
+func AddRepo(ctx context.Context, p Paths, e Entry, opts AddOptions) error {
+	if err := validRepoName(e.Name); err != nil {
+		return err
+	}
+	if strings.HasPrefix(e.URL, "oci://") {
+		return fmt.Errorf("repository %q: OCI registries are not added as repositories; use oci:// references directly (and 'kpkg registry login %s' for credentials)", e.Name, strings.TrimPrefix(e.URL, "oci://"))
+	}
+	return updateRepoFile(ctx, p, func(f *RepoFile) error {
+		if old := f.Get(e.Name); old != nil {
+			if *old == e {
+				return fmt.Errorf("repository %q %w", e.Name, ErrRepoExistsSame)
+			}
+			if !opts.ForceUpdate {
+				return fmt.Errorf("repository name (%s) already exists, please specify a different name (or use --force-update)", e.Name)
+			}
+		}
+		if err := refreshIndex(ctx, p, &e); err != nil {
+			return fmt.Errorf("looks like %q is not a valid chart repository or cannot be reached: %w", e.URL, err)
+		}
+		if old := f.Get(e.Name); old != nil {
+			*old = e
+		} else {
+			f.Repositories = append(f.Repositories, &e)
+		}
+		return nil
+	})
+}
+
+// RemoveRepo drops the named repositories from repositories.yaml and their
+// cached indexes. An unknown name is an error and nothing is removed.
+func RemoveRepo(ctx context.Context, p Paths, names ...string) error {
+	return updateRepoFile(ctx, p, func(f *RepoFile) error {
+		for _, name := range names {
+			if !f.Remove(name) {
+				return fmt.Errorf("no repo named %q found", name)
+			}
+		}
+		for _, name := range names {
+			for _, file := range []string{p.CacheIndexFile(name), p.CacheChartsFile(name)} {
+				if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return fmt.Errorf("remove cached index of %q: %w", name, err)
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// UpdateResult is the outcome of refreshing one repository.
+type UpdateResult struct {
+	Name string
+	URL  string
+	Err  error
+}
+
+// UpdateRepos downloads fresh indexes for the named repositories, or all of
+// them when names is empty. Each index is validated before it replaces the
+// cached one, so a broken server never spoils the cache. The returned error
+// is for problems that stop the whole update; per-repository failures are in
+// the results.
+func UpdateRepos(ctx context.Context, p Paths, names ...string) ([]UpdateResult, error) {
+	var results []UpdateResult
+	err := withFileLock(ctx, p.lockFile(), func() error {
+		f, err := LoadRepoFile(p.RepositoryConfig)
+		if err != nil {
+			return err
+		}
+		if len(f.Repositories) == 0 {
+			return errors.New("no repositories found. You must add one before updating")
+		}
+		entries, err := selectRepos(f, names)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			results = append(results, UpdateResult{Name: e.Name, URL: e.URL, Err: refreshIndex(ctx, p, e)})
+		}
+		return nil
+	})
+	return results, err
+}
+
+func selectRepos(f *RepoFile, names []string) ([]*Entry, error) {
+	if len(names) == 0 {
+		return f.Repositories, nil
+	}
+	var out, missing []string
+	var entries []*Entry
+	for _, n := range names {
+		if e := f.Get(n); e != nil {
+			entries = append(entries, e)
+			out = append(out, n)
+		} else {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return nil, fmt.Errorf("no repositories found matching '%s'. Nothing will be updated", strings.Join(missing, "', '"))
+	}
+	return entries, nil
+}
+
+// refreshIndex downloads e's index, validates it and replaces the cached
+// copy and chart list atomically.
+func refreshIndex(ctx context.Context, p Paths, e *Entry) error {
+	data, idx, err := fetchIndex(ctx, e.URL, e.Auth(), fmt.Sprintf("repository %q (%s)", e.Name, e.URL))
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(p.CacheIndexFile(e.Name), data, 0o644); err != nil {
+		return err
+	}
+	return writeFileAtomic(p.CacheChartsFile(e.Name), []byte(chartList(idx)), 0o644)
+}
+
+// fetchIndex downloads and parses repoURL/index.yaml.
+func fetchIndex(ctx context.Context, repoURL string, a Auth, source string) ([]byte, *IndexFile, error) {
+	f, err := newFetcher(repoURL, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	indexURL, err := resolveURL(repoURL, "index.yaml")
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := f.get(ctx, indexURL, maxIndexSize)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", source, err)
+	}
+	idx, err := ParseIndex(data, IndexLoadOptions{Source: source})
+	if err != nil {
+		return nil, nil, err
+	}
+	return data, idx, nil
+}
+
+func chartList(idx *IndexFile) string {
+	names := make([]string, 0, len(idx.Entries))
+	for n := range idx.Entries {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		b.WriteString(n)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// LoadCachedIndex reads the cached index of repository name.
+func LoadCachedIndex(p Paths, name string, warn func(string, ...any)) (*IndexFile, error) {
+	idx, err := LoadIndexFile(p.CacheIndexFile(name), IndexLoadOptions{Source: fmt.Sprintf("cached index of repository %q", name), Warn: warn})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no cached index for repository %q (try 'kpkg repo update %s'): %w", name, name, err)
+	}
+	return idx, err
+}

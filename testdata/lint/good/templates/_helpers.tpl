@@ -1,0 +1,4 @@
+{{- define "good.labels" -}}
+app.kubernetes.io/name: good
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
