@@ -15,6 +15,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/kpkg/kpkg/internal/atomicfile"
 	"github.com/kpkg/kpkg/pkg/chart"
 )
 
@@ -160,7 +161,7 @@ func writeLock(cf *chartFiles, locked []*chart.Dependency, opts DependencyOption
 	if err != nil {
 		return fmt.Errorf("serialise %s: %w", cf.lockName, err)
 	}
-	return writeFileAtomic(filepath.Join(cf.dir, cf.lockName), data, 0o644)
+	return atomicfile.WriteFile(filepath.Join(cf.dir, cf.lockName), data, 0o644)
 }
 
 // refreshDependencyRepos updates the cached indexes of the configured

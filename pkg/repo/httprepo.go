@@ -8,6 +8,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/kpkg/kpkg/internal/atomicfile"
 )
 
 // AddOptions control AddRepo. The zero value refuses to replace a
@@ -134,10 +136,10 @@ func refreshIndex(ctx context.Context, p Paths, e *Entry) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(p.CacheIndexFile(e.Name), data, 0o644); err != nil {
+	if err := atomicfile.WriteFile(p.CacheIndexFile(e.Name), data, 0o644); err != nil {
 		return err
 	}
-	return writeFileAtomic(p.CacheChartsFile(e.Name), []byte(chartList(idx)), 0o644)
+	return atomicfile.WriteFile(p.CacheChartsFile(e.Name), []byte(chartList(idx)), 0o644)
 }
 
 // fetchIndex downloads and parses repoURL/index.yaml.

@@ -12,6 +12,7 @@ import (
 	"github.com/Masterminds/semver/v3"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kpkg/kpkg/internal/atomicfile"
 	"github.com/kpkg/kpkg/pkg/chart"
 )
 
@@ -191,7 +192,7 @@ func (i *IndexFile) WriteFile(name string, asJSON bool) error {
 	if err != nil {
 		return fmt.Errorf("serialise index for %s: %w", name, err)
 	}
-	return writeFileAtomic(name, data, 0o644)
+	return atomicfile.WriteFile(name, data, 0o644)
 }
 
 // LoadIndexFile reads an index from disk.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 
+	"github.com/kpkg/kpkg/internal/atomicfile"
 	"github.com/kpkg/kpkg/pkg/chart"
 )
 
@@ -58,7 +59,7 @@ func Package(ctx context.Context, chartDir string, opts PackageOptions) (string,
 		dest = "."
 	}
 	target := filepath.Join(dest, chart.ArchiveName(c))
-	err = writeStreamAtomic(target, 0o644, func(w io.Writer) error {
+	err = atomicfile.Write(target, 0o644, func(w io.Writer) error {
 		return chart.WriteArchive(ctx, w, c, chart.ArchiveOptions{ModTime: opts.ModTime})
 	})
 	if err != nil {

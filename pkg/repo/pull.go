@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/kpkg/kpkg/internal/atomicfile"
 	"github.com/kpkg/kpkg/pkg/chart"
 )
 
@@ -45,7 +46,7 @@ func Pull(ctx context.Context, req ChartRequest, opts PullOptions) (*PullResult,
 	}
 	if !opts.Untar {
 		target := filepath.Join(dest, chart.ArchiveName(f.Chart))
-		if err := writeFileAtomic(target, f.Data, 0o644); err != nil {
+		if err := atomicfile.WriteFile(target, f.Data, 0o644); err != nil {
 			return nil, err
 		}
 		return &PullResult{Fetched: f, Path: target}, nil

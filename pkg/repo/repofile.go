@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/kpkg/kpkg/internal/atomicfile"
 )
 
 // Entry is one repository in repositories.yaml; JSON names match Helm's.
@@ -98,7 +100,7 @@ func (f *RepoFile) write(name string) error {
 	if err != nil {
 		return fmt.Errorf("serialise repository configuration: %w", err)
 	}
-	return writeFileAtomic(name, data, 0o600)
+	return atomicfile.WriteFile(name, data, 0o600)
 }
 
 // updateRepoFile loads repositories.yaml, lets change edit it and writes it

@@ -7,11 +7,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/kpkg/kpkg/internal/atomicfile"
 )
 
 // Placeholder is replaced by the chart name in the skeleton's and a
@@ -123,7 +124,7 @@ func write(dir string, files []File, warn func(string, ...any)) error {
 		if _, err := os.Stat(target); err == nil && warn != nil {
 			warn("WARNING: File %q already exists. Overwriting.", target)
 		}
-		if err := writeFileAtomic(target, f.Data); err != nil {
+		if err := atomicfile.WriteFile(target, f.Data, 0o644); err != nil {
 			return err
 		}
 	}
@@ -192,33 +193,6 @@ func writeNew(dir string, files []File) error {
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		return fmt.Errorf("create chart %s: %w", dir, err)
-	}
-	return nil
-}
-
-// writeFileAtomic replaces name with data through a temporary file in the
-// same directory, so a reader never sees half a file.
-func writeFileAtomic(name string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+path.Base(filepath.ToSlash(name))+"-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), name)
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
 	}
 	return nil
 }
