@@ -30,8 +30,13 @@ SHELL := bash
 compat:
 	@KPKG_CORPUS=$(CORPUS) $(GO) test ./test/compat -run TestCompat -count=1 -v 2>&1 | grep -v '^=== RUN\|^--- \|^PASS\|^ok\|^FAIL' | sed 's/^ *compat_test.go:[0-9]*: //'; exit $${PIPESTATUS[0]}
 
+# bench: kpkg next to Helm v3.22.0 in the same run. Raw lines go to
+# bench.out (benchstat input); the table of medians follows them.
 bench:
-	$(GO) test ./test/bench -run '^$$' -bench . -benchmem -count=1
+	@{ $(GO) test ./test/bench -run '^$$' -bench 'Render' -benchmem -benchtime 5x -count 3 -timeout 60m; \
+	   $(GO) test ./test/bench -run '^$$' -bench 'Process' -benchtime 1x -count 11 -timeout 60m; \
+	   $(GO) test ./test/bench -run '^$$' -bench 'Scaling' -benchtime 1x -count 1 -timeout 60m; } \
+	| tee bench.out | $(GO) run ./test/bench/benchtable
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null; git ls-files --others --exclude-standard '*.go')); \
