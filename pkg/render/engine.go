@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"path"
@@ -226,7 +227,9 @@ var builtinNames = func() map[string]any {
 // output to emit. Templates may mutate shared values, so the order is part of
 // the output.
 func (e *engine) execute(tpls map[string]renderable, order []string, emit func(name, out string)) error {
-	var buf strings.Builder
+	// One buffer serves every template; each output is copied out at its
+	// final size instead of growing a fresh builder per file.
+	var buf bytes.Buffer
 	for _, name := range order {
 		if strings.HasPrefix(path.Base(name), "_") {
 			continue
