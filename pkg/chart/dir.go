@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/kpkg/kpkg/internal/parallel"
 )
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -27,6 +29,7 @@ func LoadDir(dir string) (*Chart, error) {
 	rules.addDefaults()
 
 	var files []*File
+	var paths []string // absolute path of files[i]
 	var total int64
 	var walk func(abs, rel string) error
 	walk = func(abs, rel string) error {
@@ -67,16 +70,25 @@ func LoadDir(dir string) (*Chart, error) {
 			if total > MaxChartSize {
 				return &FileError{Path: dir, Err: fmt.Errorf("chart is larger than the %d bytes allowed", MaxChartSize)}
 			}
-			data, err := os.ReadFile(childAbs)
-			if err != nil {
-				return fmt.Errorf("load chart %s: %w", dir, err)
-			}
-			files = append(files, &File{Name: childRel, Data: bytes.TrimPrefix(data, utf8BOM)})
+			files = append(files, &File{Name: childRel})
+			paths = append(paths, childAbs)
 		}
 		return nil
 	}
 	if err := walk(top, ""); err != nil {
 		return nil, err
+	}
+	// Reading is independent per file; on a chart of hundreds of files the
+	// system calls are most of the walk, so they run on all cores.
+	errs := make([]error, len(files))
+	parallel.ForEach(len(files), func(i int) {
+		data, err := os.ReadFile(paths[i])
+		files[i].Data, errs[i] = bytes.TrimPrefix(data, utf8BOM), err
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("load chart %s: %w", dir, err)
+		}
 	}
 	c, err := LoadFiles(dir, files)
 	if err != nil {

@@ -51,6 +51,7 @@ func LoadFiles(origin string, files []*File) (*Chart, error) {
 		return &FileError{Path: path.Join(origin, name), Err: err}
 	}
 	c := &Chart{}
+	var valuesFile *File
 	subcharts := map[string][]*File{}
 	var subchartOrder []string
 
@@ -82,11 +83,7 @@ func LoadFiles(origin string, files []*File) (*Chart, error) {
 				c.Files = append(c.Files, f)
 			}
 		case f.Name == "values.yaml":
-			vals, err := ParseValues(f.Data)
-			if err != nil {
-				return nil, fail(f.Name, err)
-			}
-			c.Values = vals
+			valuesFile = f
 		case f.Name == "values.schema.json":
 			c.Schema = f.Data
 		case f.Name == "requirements.yaml":
@@ -113,9 +110,6 @@ func LoadFiles(origin string, files []*File) (*Chart, error) {
 			c.Files = append(c.Files, f)
 		}
 	}
-	if c.Values == nil {
-		c.Values = map[string]any{}
-	}
 	if err := c.Metadata.Validate(); err != nil {
 		return nil, fail("Chart.yaml", err)
 	}
@@ -127,13 +121,22 @@ func LoadFiles(origin string, files []*File) (*Chart, error) {
 			names = append(names, sub)
 		}
 	}
-	// Subcharts are independent; loading them (mostly parsing values.yaml) on
-	// all cores keeps big umbrella charts fast. They attach in name order.
+	// The chart's own values.yaml and its subcharts are independent; parsing
+	// them (the bulk of loading) on all cores keeps umbrella charts fast.
+	// Subcharts attach in name order whatever finishes first.
 	loaded := make([]*Chart, len(names))
 	errs := make([]error, len(names))
-	parallel.ForEach(len(names), func(i int) {
-		loaded[i], errs[i] = loadSubchart(path.Join(origin, "charts", names[i]), names[i], subcharts[names[i]])
+	var valuesErr error
+	parallel.ForEach(len(names)+1, func(i int) {
+		if i == 0 { // first: usually the largest single job
+			c.Values, valuesErr = parseValuesFile(valuesFile)
+			return
+		}
+		loaded[i-1], errs[i-1] = loadSubchart(path.Join(origin, "charts", names[i-1]), names[i-1], subcharts[names[i-1]])
 	})
+	if valuesErr != nil {
+		return nil, fail("values.yaml", valuesErr)
+	}
 	for i := range names {
 		if errs[i] != nil {
 			return nil, errs[i]
@@ -159,6 +162,13 @@ func loadSubchart(origin, name string, entries []*File) (*Chart, error) {
 		inner = append(inner, &File{Name: rest, Data: e.Data})
 	}
 	return LoadFiles(origin, inner)
+}
+
+func parseValuesFile(f *File) (map[string]any, error) {
+	if f == nil {
+		return map[string]any{}, nil
+	}
+	return ParseValues(f.Data)
 }
 
 // ParseValues parses a values document the way Helm does: YAML converted
