@@ -6,7 +6,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo v0
 LDFLAGS   := -X github.com/kpkg/kpkg/internal/cli.version=$(VERSION)
 CORPUS    ?= $(abspath ../shared/corpus)
 
-.PHONY: all build test unit compat bench lint fmt clean
+.PHONY: all build test unit compat bench lint fmt clean demo
 
 # The local cluster harness (test/cluster) brings its own targets.
 -include test/cluster/cluster.mk
@@ -22,8 +22,10 @@ build:
 unit:
 	KPKG_COMPAT_REQUIRE_ALL=1 KPKG_CORPUS=$(CORPUS) $(GO) test ./...
 
-# test: everything CI runs.
-test: lint unit
+# test: everything CI runs: static checks, unit and compatibility tests, then
+# the end-to-end tests on a local cluster built from Go modules (cold: ~15-25
+# min to build it once into ~/.cache/kpkg/cluster; warm: seconds).
+test: lint unit e2e
 
 # compat: render every corpus case and compare with Helm's goldens.
 SHELL := bash
@@ -37,6 +39,11 @@ bench:
 	   $(GO) test ./test/bench -run '^$$' -bench 'Process' -benchtime 1x -count 11 -timeout 60m; \
 	   $(GO) test ./test/bench -run '^$$' -bench 'Scaling' -benchtime 1x -count 1 -timeout 60m; } \
 	| tee bench.out | $(GO) run ./test/bench/benchtable
+
+# demo: the Todo stack on a local cluster (install, status, upgrade,
+# rollback, history); leaves the cluster running.
+demo:
+	@bash hack/demo.sh
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null; git ls-files --others --exclude-standard '*.go')); \
