@@ -88,11 +88,27 @@ func Render(ctx context.Context, c *chart.Chart, vals Values, opts Options) (*Re
 	if err != nil {
 		return nil, err
 	}
-	if !opts.SkipSchemaValidation {
-		if err := ValidateSchemas(c, coalesced); err != nil {
-			return nil, fmt.Errorf("values don't meet the specifications of the schema(s) in the following chart(s):\n%s", err.Error())
-		}
+	// Schema validation comes first in Helm and its error wins, but it is
+	// often the slowest step (compiling large schemas), so it runs beside the
+	// render on a private copy of the values (templates may mutate theirs)
+	// and its verdict is taken before anything else.
+	schemaErr := make(chan error, 1)
+	if opts.SkipSchemaValidation {
+		schemaErr <- nil
+	} else {
+		snapshot := deepCopyMap(coalesced)
+		go func() { schemaErr <- ValidateSchemas(c, snapshot) }()
 	}
+	res, err := renderValidated(c, coalesced, caps, opts)
+	if serr := <-schemaErr; serr != nil {
+		return nil, fmt.Errorf("values don't meet the specifications of the schema(s) in the following chart(s):\n%s", serr.Error())
+	}
+	return res, err
+}
+
+// renderValidated is Render after the values are known: the kubeVersion
+// check, template execution and sorting of the output.
+func renderValidated(c *chart.Chart, coalesced Values, caps *Capabilities, opts Options) (*Result, error) {
 	if kv := c.Metadata.KubeVersion; kv != "" && !compatibleRange(kv, caps.KubeVersion.String()) {
 		return nil, fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", kv, caps.KubeVersion.String())
 	}
@@ -118,7 +134,7 @@ func Render(ctx context.Context, c *chart.Chart, vals Values, opts Options) (*Re
 	rootNotes := path.Join(c.Name(), "templates", "NOTES.txt")
 	var noteFiles []string
 	rendered := map[string]string{}
-	err = e.run(tpls, func(name, out string) {
+	err := e.run(tpls, func(name, out string) {
 		if strings.HasSuffix(name, "NOTES.txt") {
 			noteFiles = append(noteFiles, name)
 			rendered[name] = out
