@@ -30,6 +30,7 @@ cluster-down:
 # KPKG_E2E_KUBECONFIG names a running one. Building first keeps the long
 # cold build out of go test's timeout and shows its progress. The
 # harness's own unit tests run first: they need no cluster.
-e2e: cluster-build
+# The OCI round trip pushes to the test registry that test/registry builds.
+e2e: cluster-build registry-bin
 	cd $(CLUSTER_SRC)/localcluster && $(CLUSTER_GOENV) $(GO) test -count=1 ./...
-	cd test/e2e && KPKG_CLUSTER_SRC=$(CLUSTER_SRC) $(CLUSTER_GOENV) $(GO) test -count=1 -timeout $(E2E_TIMEOUT) -v ./...
+	cd test/e2e && KPKG_CLUSTER_SRC=$(CLUSTER_SRC) KPKG_TEST_REGISTRY=$(REGISTRY_BIN) $(CLUSTER_GOENV) $(GO) test -count=1 -timeout $(E2E_TIMEOUT) -v ./...

@@ -102,6 +102,10 @@ func componentSpecs(bins Binaries, l layout, p ports, certs pki, env []string, d
 			"--kubeconfig="+kubeconfig,
 			"--config="+bins.StagesFile(),
 			"--manage-all-nodes=true",
+			// Without a node lease the node-lifecycle controller marks the
+			// fake Node NotReady about once a minute, and pods existing then
+			// stay unready: a --wait in flight would sit until its timeout.
+			"--node-lease-duration-seconds=40",
 			"--node-ip="+fakeNodeIP,
 			"--cidr="+podCIDR,
 		),

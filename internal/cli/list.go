@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kpkg/kpkg/pkg/release"
+)
+
+// listEntry has the fields of Helm's list output.
+type listEntry struct {
+	Name       string `json:"name"`
+	Namespace  string `json:"namespace"`
+	Revision   string `json:"revision"`
+	Updated    string `json:"updated"`
+	Status     string `json:"status"`
+	Chart      string `json:"chart"`
+	AppVersion string `json:"app_version"`
+}
+
+type listFlags struct {
+	output                                                    outputFormat
+	opts                                                      release.ListOptions
+	deployed, failed, pending, superseded, uninstalled, short bool
+	uninstalling, noHeaders                                   bool
+}
+
+func newListCommand(streams IO) *cobra.Command {
+	k := newKubeFlags()
+	f := &listFlags{}
+	cmd := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List releases",
+		Long: `List releases. By default only deployed and failed releases of the current
+namespace are listed; --all and the status flags change that, -A lists every
+namespace, --filter keeps names matching a regular expression.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, ns, err := k.releaseConfig(streams)
+			if err != nil {
+				return err
+			}
+			f.opts.Namespace = ns
+			f.opts.States = f.states()
+			rels, err := release.List(cmd.Context(), cfg, f.opts)
+			if err != nil {
+				return err
+			}
+			return f.print(streams.Out, rels)
+		},
+	}
+	fs := cmd.Flags()
+	k.register(fs)
+	addOutputFlag(fs, &f.output)
+	fs.BoolVarP(&f.opts.AllNamespaces, "all-namespaces", "A", false, "list releases across all namespaces")
+	fs.BoolVarP(&f.opts.All, "all", "a", false, "show all releases without any filter applied")
+	fs.StringVarP(&f.opts.Filter, "filter", "f", "", "a regular expression (Perl compatible). Any releases that match the expression will be included in the results")
+	fs.BoolVar(&f.deployed, "deployed", false, "show deployed releases. If no other is specified, this will be automatically enabled")
+	fs.BoolVar(&f.failed, "failed", false, "show failed releases")
+	fs.BoolVar(&f.pending, "pending", false, "show pending releases")
+	fs.BoolVar(&f.superseded, "superseded", false, "show superseded releases")
+	fs.BoolVar(&f.uninstalled, "uninstalled", false, "show uninstalled releases (if 'kpkg uninstall --keep-history' was used)")
+	fs.BoolVar(&f.uninstalling, "uninstalling", false, "show releases that are currently being uninstalled")
+	fs.BoolVarP(&f.short, "short", "q", false, "output short (quiet) listing format")
+	fs.BoolVar(&f.noHeaders, "no-headers", false, "don't print headers when using the default output format")
+	return cmd
+}
+
+func (f *listFlags) states() []release.Status {
+	var s []release.Status
+	add := func(on bool, st ...release.Status) {
+		if on {
+			s = append(s, st...)
+		}
+	}
+	add(f.deployed, release.StatusDeployed)
+	add(f.failed, release.StatusFailed)
+	add(f.pending, release.StatusPendingInstall, release.StatusPendingUpgrade, release.StatusPendingRollback)
+	add(f.superseded, release.StatusSuperseded)
+	add(f.uninstalled, release.StatusUninstalled)
+	add(f.uninstalling, release.StatusUninstalling)
+	return s
+}
+
+func (f *listFlags) print(w io.Writer, rels []*release.Release) error {
+	entries := make([]listEntry, 0, len(rels))
+	for _, r := range rels {
+		updated := "-"
+		if !r.Info.LastDeployed.IsZero() {
+			updated = r.Info.LastDeployed.Local().String()
+		}
+		entries = append(entries, listEntry{Name: r.Name, Namespace: r.Namespace, Revision: strconv.Itoa(r.Version),
+			Updated: updated, Status: string(r.Info.Status), Chart: r.ChartName(), AppVersion: r.AppVersion()})
+	}
+	if f.short && f.output == "table" {
+		for _, e := range entries {
+			fmt.Fprintln(w, e.Name)
+		}
+		return nil
+	}
+	return f.output.write(w, entries, func(w io.Writer) error {
+		tw := newTable(w)
+		if !f.noHeaders {
+			fmt.Fprintln(tw, "NAME\tNAMESPACE\tREVISION\tUPDATED\tSTATUS\tCHART\tAPP VERSION")
+		}
+		for _, e := range entries {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, e.Namespace, e.Revision, e.Updated, e.Status, e.Chart, e.AppVersion)
+		}
+		return tw.Flush()
+	})
+}

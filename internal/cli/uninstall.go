@@ -1,0 +1,53 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kpkg/kpkg/pkg/release"
+)
+
+func newUninstallCommand(streams IO) *cobra.Command {
+	k := newKubeFlags()
+	var o release.UninstallOptions
+	cmd := &cobra.Command{
+		Use:     "uninstall RELEASE_NAME [...]",
+		Aliases: []string{"del", "delete", "un"},
+		Short:   "Uninstall a release",
+		Long: `Uninstall a release: run its delete hooks, delete its objects (except those
+annotated helm.sh/resource-policy: keep) and its revisions, or with
+--keep-history mark it uninstalled so it can be rolled back.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, ns, err := k.releaseConfig(streams)
+			if err != nil {
+				return err
+			}
+			for _, name := range args {
+				res, err := release.Uninstall(cmd.Context(), cfg, ns, name, o)
+				if err != nil {
+					return err
+				}
+				if len(res.Kept) > 0 {
+					fmt.Fprintln(streams.Out, "These resources were kept due to the resource policy:")
+					for _, k := range res.Kept {
+						fmt.Fprintln(streams.Out, k)
+					}
+				}
+				fmt.Fprintf(streams.Out, "release %q uninstalled\n", name)
+			}
+			return nil
+		},
+	}
+	fs := cmd.Flags()
+	k.register(fs)
+	fs.BoolVar(&o.KeepHistory, "keep-history", false, "remove all associated resources and mark the release as deleted, but retain the release history")
+	fs.BoolVar(&o.Wait, "wait", false, "if set, will wait until all the resources are deleted before returning, for as long as --timeout")
+	fs.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "time to wait for any individual Kubernetes operation (like Jobs for hooks)")
+	fs.BoolVar(&o.NoHooks, "no-hooks", false, "prevent hooks from running during uninstallation")
+	fs.StringVar(&o.Description, "description", "", "add a custom description")
+	fs.BoolVar(&o.DryRun, "dry-run", false, "simulate a uninstall")
+	return cmd
+}

@@ -1,0 +1,126 @@
+package kube
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/cli-runtime/pkg/resource"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/kpkg/kpkg/pkg/render"
+)
+
+// Build turns a manifest (YAML documents) into API objects, namespaced ones
+// defaulting to namespace. A kind the cluster does not serve is an error
+// naming it; discovery is refreshed once before giving up, so kinds from
+// freshly installed CRDs are found.
+func (c *Client) Build(ctx context.Context, namespace, manifest string) ([]*resource.Info, error) {
+	if strings.TrimSpace(manifest) == "" {
+		return nil, nil
+	}
+	infos, err := c.build(namespace, manifest)
+	// The builder aggregates errors, hiding the NoMatch type; match its text.
+	if err != nil && (meta.IsNoMatchError(err) || strings.Contains(err.Error(), "no matches for kind")) {
+		c.ResetMapper()
+		infos, err = c.build(namespace, manifest)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("build objects from the manifest: %w", err)
+	}
+	return infos, ctx.Err()
+}
+
+func (c *Client) build(namespace, manifest string) ([]*resource.Info, error) {
+	return resource.NewBuilder(c.getter).
+		Unstructured().
+		ContinueOnError().
+		NamespaceParam(namespace).DefaultNamespace().
+		Stream(strings.NewReader(manifest), "manifest").
+		Flatten().
+		Do().Infos()
+}
+
+// Describe names an object in messages: "Deployment web (namespace shop)".
+func Describe(info *resource.Info) string {
+	kind := info.Object.GetObjectKind().GroupVersionKind().Kind
+	if info.Mapping != nil {
+		kind = info.Mapping.GroupVersionKind.Kind
+	}
+	if info.Namespace == "" {
+		return fmt.Sprintf("%s %s", kind, info.Name)
+	}
+	return fmt.Sprintf("%s %s (namespace %s)", kind, info.Name, info.Namespace)
+}
+
+// Kind is the object's kind.
+func Kind(info *resource.Info) string {
+	if info.Mapping != nil {
+		return info.Mapping.GroupVersionKind.Kind
+	}
+	return info.Object.GetObjectKind().GroupVersionKind().Kind
+}
+
+// Key identifies an object across revisions: group, kind, namespace, name.
+func Key(info *resource.Info) string {
+	gvk := info.Object.GetObjectKind().GroupVersionKind()
+	if info.Mapping != nil {
+		gvk = info.Mapping.GroupVersionKind
+	}
+	return gvk.Group + "/" + gvk.Kind + "/" + info.Namespace + "/" + info.Name
+}
+
+// SortForInstall orders objects by Helm's kind order, keeping the manifest
+// order within a kind.
+func SortForInstall(infos []*resource.Info) {
+	sort.SliceStable(infos, func(i, j int) bool { return render.KindLess(Kind(infos[i]), Kind(infos[j])) })
+}
+
+// SortForUninstall orders objects for deletion: the reverse of install order.
+func SortForUninstall(infos []*resource.Info) {
+	sort.SliceStable(infos, func(i, j int) bool { return render.KindLess(Kind(infos[j]), Kind(infos[i])) })
+}
+
+// Difference returns the objects of old that are not in keep, by Key.
+func Difference(old, keep []*resource.Info) []*resource.Info {
+	have := make(map[string]bool, len(keep))
+	for _, k := range keep {
+		have[Key(k)] = true
+	}
+	var out []*resource.Info
+	for _, o := range old {
+		if !have[Key(o)] {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// ResourcePolicyAnnotation with value "keep" spares an object from deletion.
+const ResourcePolicyAnnotation = "helm.sh/resource-policy"
+
+// Kept reports whether the object asks to survive upgrades and uninstall.
+func Kept(info *resource.Info) bool {
+	u, ok := info.Object.(*unstructured.Unstructured)
+	return ok && strings.TrimSpace(u.GetAnnotations()[ResourcePolicyAnnotation]) == "keep"
+}
+
+// resourceFor is the dynamic client of the object's resource and namespace.
+func (c *Client) resourceFor(info *resource.Info) dynamic.ResourceInterface {
+	r := c.dynamic.Resource(info.Mapping.Resource)
+	if info.Mapping.Scope.Name() == meta.RESTScopeNameNamespace {
+		return r.Namespace(info.Namespace)
+	}
+	return r
+}
+
+func unstructuredOf(info *resource.Info) (*unstructured.Unstructured, error) {
+	u, ok := info.Object.(*unstructured.Unstructured)
+	if !ok {
+		return nil, fmt.Errorf("%s: unexpected object type %T", Describe(info), info.Object)
+	}
+	return u, nil
+}

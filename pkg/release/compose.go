@@ -1,0 +1,100 @@
+package release
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/render"
+)
+
+// DryRun selects a dry run: "" none, "client" renders only, "server" also
+// lets templates look up live objects and has the API server validate the
+// objects without persisting them.
+type DryRun string
+
+// Dry-run modes.
+const (
+	DryRunNone   DryRun = ""
+	DryRunClient DryRun = "client"
+	DryRunServer DryRun = "server"
+)
+
+// ParseDryRun reads --dry-run's value ("true" and "client" mean client).
+func ParseDryRun(s string) (DryRun, error) {
+	switch s {
+	case "", "none", "false":
+		return DryRunNone, nil
+	case "client", "true", "unchanged":
+		return DryRunClient, nil
+	case "server":
+		return DryRunServer, nil
+	}
+	return "", fmt.Errorf("invalid --dry-run %q: use client or server", s)
+}
+
+// renderRelease renders ch for revision version of a release and returns
+// the new revision (status pending), not yet stored.
+func (c *Config) renderRelease(ctx context.Context, ch *chart.Chart, vals map[string]any, base render.Options, name, namespace string, version int, upgrade bool, dry DryRun) (*Release, []chart.CRDFile, error) {
+	opts := base
+	opts.Release = render.Release{Name: name, Namespace: namespace, Revision: version, IsUpgrade: upgrade}
+	if opts.Capabilities == nil {
+		caps, err := c.Kube.Capabilities(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.Capabilities = caps
+	}
+	if opts.Lookup == nil && dry != DryRunClient {
+		opts.Lookup = c.Kube.Lookup(ctx)
+	}
+	res, err := render.Render(ctx, ch, vals, opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("render chart %s for release %s: %w", ch.Name(), name, err)
+	}
+	md := *res.Chart.Metadata
+	rel := &Release{
+		Name: name, Namespace: namespace, Version: version,
+		Info:        &Info{Notes: res.Notes, LastDeployed: time.Now().UTC()},
+		Chart:       ChartInfo{Metadata: &md, Digest: ChartDigest(ch)},
+		Config:      vals,
+		Computed:    res.Values,
+		Manifest:    res.Manifest(false),
+		ApplyMethod: ApplyServerSide,
+	}
+	for _, h := range res.Hooks {
+		rel.Hooks = append(rel.Hooks, &Hook{Hook: *h})
+	}
+	return rel, res.CRDs, nil
+}
+
+// crdManifest is the CRDs of a render result as one YAML stream.
+func crdManifest(files []chart.CRDFile) string {
+	var s string
+	for _, f := range files {
+		s += "---\n" + string(f.File.Data) + "\n"
+	}
+	return s
+}
+
+var validName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+
+// ValidateName applies Helm's rule for release names.
+func ValidateName(name string) error {
+	if name == "" || len(name) > 53 || !validName.MatchString(name) {
+		return fmt.Errorf("invalid release name %q: use at most 53 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit", name)
+	}
+	return nil
+}
+
+// checkLabels rejects --labels that would break the store's lookups.
+func checkLabels(labels map[string]string) error {
+	for k := range labels {
+		if reservedLabel(k) {
+			return fmt.Errorf("label %q is reserved for kpkg's own use: choose another name", k)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,106 @@
+package release
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/kpkg/kpkg/pkg/kube"
+)
+
+// History returns a release's revisions, oldest first, the newest max when
+// max > 0. Payloads are not read.
+func History(ctx context.Context, c *Config, namespace, name string, max int) ([]*Release, error) {
+	hist, err := c.Store.History(ctx, namespace, name)
+	if err != nil {
+		return nil, err
+	}
+	if max > 0 && len(hist) > max {
+		hist = hist[len(hist)-max:]
+	}
+	return hist, nil
+}
+
+// Get reads one revision in full; version 0 means the newest.
+func Get(ctx context.Context, c *Config, namespace, name string, version int) (*Release, error) {
+	if version == 0 {
+		return c.lastRelease(ctx, namespace, name)
+	}
+	return c.Store.Get(ctx, namespace, name, version)
+}
+
+// StatusResult is a revision and the live readiness of its objects.
+type StatusResult struct {
+	*Release
+	Resources []kube.ObjectStatus `json:"resources,omitempty"`
+}
+
+// GetStatus reads a revision (0: the newest) and, unless it is uninstalled,
+// the live status of every object it rendered.
+func GetStatus(ctx context.Context, c *Config, namespace, name string, version int) (*StatusResult, error) {
+	rel, err := Get(ctx, c, namespace, name, version)
+	if err != nil {
+		return nil, err
+	}
+	res := &StatusResult{Release: rel}
+	if rel.Info.Status == StatusUninstalled {
+		return res, nil
+	}
+	infos, err := c.Kube.Build(ctx, rel.Namespace, rel.Manifest)
+	if err != nil {
+		return nil, fmt.Errorf("status of release %s: %w", name, err)
+	}
+	if res.Resources, err = c.Kube.Statuses(ctx, infos); err != nil {
+		return nil, fmt.Errorf("status of release %s: %w", name, err)
+	}
+	return res, nil
+}
+
+// ListOptions filter List. The zero value lists deployed and failed
+// releases of Namespace.
+type ListOptions struct {
+	Namespace     string
+	AllNamespaces bool
+	// States keeps releases whose newest revision has one of these
+	// statuses; empty means deployed and failed, as Helm's default.
+	States []Status
+	// All keeps every status.
+	All bool
+	// Filter keeps release names matching it.
+	Filter string
+}
+
+// List returns the newest revision of each release, by namespace and name.
+func List(ctx context.Context, c *Config, o ListOptions) ([]*Release, error) {
+	var re *regexp.Regexp
+	if o.Filter != "" {
+		var err error
+		if re, err = regexp.Compile(o.Filter); err != nil {
+			return nil, fmt.Errorf("invalid --filter %q: %w", o.Filter, err)
+		}
+	}
+	ns := o.Namespace
+	if o.AllNamespaces {
+		ns = ""
+	}
+	all, err := c.Store.ListAll(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	states := o.States
+	if len(states) == 0 {
+		states = []Status{StatusDeployed, StatusFailed}
+	}
+	var out []*Release
+	for i, r := range all {
+		newest := i == len(all)-1 || all[i+1].Name != r.Name || all[i+1].Namespace != r.Namespace
+		if !newest || re != nil && !re.MatchString(r.Name) {
+			continue
+		}
+		if o.All || slices.Contains(states, r.Info.Status) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,149 @@
+package release
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kpkg/kpkg/pkg/kube"
+	"github.com/kpkg/kpkg/pkg/render"
+)
+
+// UninstallOptions are uninstall's flags.
+type UninstallOptions struct {
+	// KeepHistory marks the release uninstalled instead of deleting its
+	// revisions, so it can be rolled back.
+	KeepHistory bool
+	Wait        bool
+	Timeout     time.Duration
+	NoHooks     bool
+	Description string
+	DryRun      bool
+}
+
+// UninstallResult is what uninstall did.
+type UninstallResult struct {
+	Release *Release
+	// Kept lists objects left in place by helm.sh/resource-policy: keep.
+	Kept []string
+}
+
+// Uninstall deletes a release's objects and, unless KeepHistory, its
+// revisions.
+func Uninstall(ctx context.Context, c *Config, namespace, name string, o UninstallOptions) (*UninstallResult, error) {
+	if o.DryRun {
+		rel, err := c.lastRelease(ctx, namespace, name)
+		if err != nil {
+			return nil, err
+		}
+		return &UninstallResult{Release: rel}, nil
+	}
+	var res *UninstallResult
+	err := c.withLock(ctx, namespace, name, "uninstall", func(ctx context.Context) error {
+		var err error
+		res, err = c.uninstallLocked(ctx, namespace, name, o)
+		return err
+	})
+	return res, err
+}
+
+// uninstall is used by --atomic installs, with the lock already held.
+func (c *Config) uninstall(ctx context.Context, namespace, name string, o UninstallOptions) error {
+	_, err := c.uninstallLocked(ctx, namespace, name, o)
+	return err
+}
+
+func (c *Config) uninstallLocked(ctx context.Context, namespace, name string, o UninstallOptions) (*UninstallResult, error) {
+	hist, err := c.Store.History(ctx, namespace, name)
+	if err != nil {
+		return nil, err
+	}
+	last := hist[len(hist)-1]
+	if last.Info.Status == StatusUninstalled {
+		if o.KeepHistory {
+			return nil, fmt.Errorf("release %s in namespace %s is already uninstalled (history kept); use 'kpkg rollback' to restore it or 'kpkg uninstall' without --keep-history to purge it", name, namespace)
+		}
+		// As Helm: uninstalling an uninstalled release purges its history.
+		return &UninstallResult{Release: last}, c.purge(ctx, hist)
+	}
+	rel, err := c.Store.Get(ctx, namespace, name, last.Version)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.finish(ctx, rel, StatusUninstalling, "Deletion in progress (or silently failed)"); err != nil {
+		return nil, err
+	}
+	res := &UninstallResult{Release: rel}
+	if err := c.removeObjects(ctx, rel, res, o); err != nil {
+		ferr := c.finish(ctx, rel, StatusFailed, fmt.Sprintf("Uninstallation failed: %v", err))
+		return res, fmt.Errorf("uninstall release %s: %w", name, errors.Join(err, ferr))
+	}
+	if o.KeepHistory {
+		rel.Info.Deleted = time.Now().UTC()
+		desc := o.Description
+		if desc == "" {
+			desc = "Uninstallation complete"
+		}
+		return res, c.finish(ctx, rel, StatusUninstalled, desc)
+	}
+	return res, c.purge(ctx, hist)
+}
+
+// purge deletes every stored revision of a release.
+func (c *Config) purge(ctx context.Context, hist []*Release) error {
+	for _, r := range hist {
+		if err := c.Store.Delete(context.WithoutCancel(ctx), r.Namespace, r.Name, r.Version); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Config) removeObjects(ctx context.Context, rel *Release, res *UninstallResult, o UninstallOptions) error {
+	timeout := o.Timeout
+	if timeout <= 0 {
+		timeout = 5 * time.Minute
+	}
+	if !o.NoHooks {
+		if err := c.runHooks(ctx, rel, render.HookPreDelete, timeout); err != nil {
+			return err
+		}
+	}
+	infos, err := c.Kube.Build(ctx, rel.Namespace, rel.Manifest)
+	if err != nil {
+		return err
+	}
+	owner := kube.Owner{Name: rel.Name, Namespace: rel.Namespace}
+	var doomed = infos[:0:0]
+	for _, info := range infos {
+		if kube.Kept(info) {
+			res.Kept = append(res.Kept, kube.Describe(info))
+			continue
+		}
+		doomed = append(doomed, info)
+	}
+	if err := c.Kube.Delete(ctx, doomed, owner); err != nil {
+		return err
+	}
+	if o.Wait {
+		wctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		if err := c.Kube.WaitDeleted(wctx, doomed); err != nil {
+			return err
+		}
+	}
+	if !o.NoHooks {
+		return c.runHooks(ctx, rel, render.HookPostDelete, timeout)
+	}
+	return nil
+}
+
+// lastRelease reads the newest revision of a release in full.
+func (c *Config) lastRelease(ctx context.Context, namespace, name string) (*Release, error) {
+	hist, err := c.Store.History(ctx, namespace, name)
+	if err != nil {
+		return nil, err
+	}
+	return c.Store.Get(ctx, namespace, name, hist[len(hist)-1].Version)
+}

@@ -1,0 +1,247 @@
+package release
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/kube"
+	"github.com/kpkg/kpkg/pkg/render"
+)
+
+// UpgradeOptions are upgrade's flags.
+type UpgradeOptions struct {
+	Namespace string
+	Render    render.Options
+	// Install installs the release when it does not exist (--install).
+	Install    bool
+	ValueMode  ValueMode
+	HistoryMax int
+	// CleanupOnFail deletes objects this upgrade created when it fails.
+	CleanupOnFail bool
+	// Atomic rolls back to the previous deployed revision on failure.
+	Atomic         bool
+	ForceConflicts bool
+	TakeOwnership  bool
+	Description    string
+	Wait           bool
+	WaitForJobs    bool
+	Timeout        time.Duration
+	DryRun         DryRun
+	NoHooks        bool
+	// SkipCRDs and CreateNamespace apply when --install installs.
+	SkipCRDs        bool
+	CreateNamespace bool
+	Labels          map[string]string
+}
+
+func (o UpgradeOptions) deploy(pre, post render.HookEvent) deployOptions {
+	return deployOptions{
+		Wait: o.Wait, WaitForJobs: o.WaitForJobs, Timeout: o.Timeout, NoHooks: o.NoHooks,
+		TakeOwnership: o.TakeOwnership, ForceConflicts: o.ForceConflicts,
+		DryRun: o.DryRun == DryRunServer, Pre: pre, Post: post,
+	}
+}
+
+func (o UpgradeOptions) install(name string) InstallOptions {
+	return InstallOptions{
+		Name: name, Namespace: o.Namespace, Render: o.Render, CreateNamespace: o.CreateNamespace,
+		Description: o.Description, Wait: o.Wait, WaitForJobs: o.WaitForJobs, Timeout: o.Timeout,
+		Atomic: o.Atomic, DryRun: o.DryRun, NoHooks: o.NoHooks, SkipCRDs: o.SkipCRDs,
+		TakeOwnership: o.TakeOwnership, ForceConflicts: o.ForceConflicts, Labels: o.Labels,
+	}
+}
+
+// Upgrade moves a release to a new revision of ch with vals.
+func Upgrade(ctx context.Context, c *Config, name string, ch *chart.Chart, vals map[string]any, o UpgradeOptions) (*Release, error) {
+	if err := ValidateName(name); err != nil {
+		return nil, err
+	}
+	if err := checkLabels(o.Labels); err != nil {
+		return nil, err
+	}
+	if o.Install {
+		hist, err := c.Store.History(ctx, o.Namespace, name)
+		if errors.Is(err, ErrNotFound) || err == nil && hist[len(hist)-1].Info.Status == StatusUninstalled {
+			return Install(ctx, c, ch, vals, o.install(name))
+		}
+	}
+	if o.DryRun != DryRunNone {
+		return c.dryRunUpgrade(ctx, name, ch, vals, o)
+	}
+	var rel *Release
+	err := c.withLock(ctx, o.Namespace, name, "upgrade", func(ctx context.Context) error {
+		var err error
+		rel, err = c.upgrade(ctx, name, ch, vals, o)
+		return err
+	})
+	return rel, err
+}
+
+// upgradeBase reads what an upgrade starts from: the newest revision and
+// the deployed one (nil when none is).
+func (c *Config) upgradeBase(ctx context.Context, namespace, name string) (last, deployed *Release, err error) {
+	hist, err := c.Store.History(ctx, namespace, name)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil, fmt.Errorf("release %q has no deployed releases in namespace %s: install it first, or pass --install", name, namespace)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if hist[len(hist)-1].Info.Status == StatusUninstalled {
+		return nil, nil, fmt.Errorf("release %q in namespace %s is uninstalled: roll it back, or pass --install", name, namespace)
+	}
+	if last, err = c.Store.Get(ctx, namespace, name, hist[len(hist)-1].Version); err != nil {
+		return nil, nil, err
+	}
+	for i := len(hist) - 1; i >= 0; i-- {
+		if hist[i].Info.Status == StatusDeployed {
+			if hist[i].Version == last.Version {
+				return last, last, nil
+			}
+			deployed, err = c.Store.Get(ctx, namespace, name, hist[i].Version)
+			return last, deployed, err
+		}
+	}
+	return last, nil, nil
+}
+
+func (c *Config) prepareUpgrade(ctx context.Context, name string, ch *chart.Chart, vals map[string]any, o UpgradeOptions) (rel, last, deployed *Release, err error) {
+	last, deployed, err = c.upgradeBase(ctx, o.Namespace, name)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	current := deployed
+	if current == nil {
+		current = last
+	}
+	rch, rvals := upgradeValues(ch, current, vals, o.ValueMode)
+	rel, _, err = c.renderRelease(ctx, rch, rvals, o.Render, name, o.Namespace, last.Version+1, true, o.DryRun)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rel.Labels = o.Labels
+	rel.Info.FirstDeployed = current.Info.FirstDeployed
+	rel.Info.Status, rel.Info.Description = StatusPendingUpgrade, "Preparing upgrade"
+	return rel, last, deployed, nil
+}
+
+func (c *Config) dryRunUpgrade(ctx context.Context, name string, ch *chart.Chart, vals map[string]any, o UpgradeOptions) (*Release, error) {
+	rel, _, _, err := c.prepareUpgrade(ctx, name, ch, vals, o)
+	if err != nil {
+		return nil, err
+	}
+	rel.Info.Description = "Dry run complete"
+	if o.DryRun == DryRunServer {
+		if err := c.deploy(ctx, rel, nil, o.deploy(render.HookPreUpgrade, render.HookPostUpgrade)); err != nil {
+			return rel, fmt.Errorf("server dry run of release %s: %w", name, err)
+		}
+	}
+	return rel, nil
+}
+
+// upgrade runs with the lock held.
+func (c *Config) upgrade(ctx context.Context, name string, ch *chart.Chart, vals map[string]any, o UpgradeOptions) (*Release, error) {
+	rel, last, deployed, err := c.prepareUpgrade(ctx, name, ch, vals, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Store.Create(ctx, rel); err != nil {
+		return nil, err
+	}
+	err = c.deploy(ctx, rel, []*Release{deployed, last}, o.deploy(render.HookPreUpgrade, render.HookPostUpgrade))
+	if err == nil {
+		desc := o.Description
+		if desc == "" {
+			desc = "Upgrade complete"
+		}
+		return rel, c.succeed(ctx, rel, desc, o.HistoryMax)
+	}
+	return rel, c.failUpgrade(ctx, rel, deployed, err, o)
+}
+
+func (c *Config) failUpgrade(ctx context.Context, rel, deployed *Release, cause error, o UpgradeOptions) error {
+	ctx = context.WithoutCancel(ctx)
+	ferr := c.finish(ctx, rel, StatusFailed, fmt.Sprintf("Upgrade %q failed: %v", rel.Name, cause))
+	err := fmt.Errorf("upgrade release %s to revision %d: %w", rel.Name, rel.Version, errors.Join(cause, ferr))
+	if o.CleanupOnFail && !o.Atomic {
+		if cerr := c.cleanupNew(ctx, rel, deployed); cerr != nil {
+			err = fmt.Errorf("%w; --cleanup-on-fail also failed: %v", err, cerr)
+		}
+	}
+	if !o.Atomic {
+		return err
+	}
+	if deployed == nil {
+		return fmt.Errorf("%w; no deployed revision to roll back to", err)
+	}
+	c.logf("upgrade failed; rolling back to revision %d because --atomic is set", deployed.Version)
+	ro := RollbackOptions{Namespace: rel.Namespace, Version: deployed.Version, Wait: o.Wait, WaitForJobs: o.WaitForJobs,
+		Timeout: o.Timeout, NoHooks: o.NoHooks, ForceConflicts: o.ForceConflicts, HistoryMax: o.HistoryMax}
+	rb, rerr := c.rollback(ctx, rel.Name, ro)
+	if rerr != nil {
+		return fmt.Errorf("%w; rolling back because --atomic is set also failed: %v", err, rerr)
+	}
+	return fmt.Errorf("%w; rolled back to revision %d (now revision %d) because --atomic is set", err, deployed.Version, rb.Version)
+}
+
+// cleanupNew deletes objects rel created that the deployed revision did
+// not have.
+func (c *Config) cleanupNew(ctx context.Context, rel, deployed *Release) error {
+	created, err := c.Kube.Build(ctx, rel.Namespace, rel.Manifest)
+	if err != nil {
+		return err
+	}
+	if deployed != nil {
+		old, err := c.Kube.Build(ctx, rel.Namespace, deployed.Manifest)
+		if err != nil {
+			return err
+		}
+		created = kube.Difference(created, old)
+	}
+	return c.Kube.Delete(ctx, created, kube.Owner{Name: rel.Name, Namespace: rel.Namespace})
+}
+
+// succeed marks rel deployed, every earlier deployed revision superseded,
+// and prunes history beyond max.
+func (c *Config) succeed(ctx context.Context, rel *Release, desc string, max int) error {
+	hist, err := c.Store.History(ctx, rel.Namespace, rel.Name)
+	if err != nil {
+		return err
+	}
+	for _, r := range hist {
+		if r.Version != rel.Version && r.Info.Status == StatusDeployed {
+			r.Info.Status = StatusSuperseded
+			if err := c.Store.Update(ctx, r); err != nil {
+				return err
+			}
+		}
+	}
+	if err := c.finish(ctx, rel, StatusDeployed, desc); err != nil {
+		return err
+	}
+	return c.prune(ctx, rel, hist, max)
+}
+
+// prune deletes the oldest revisions beyond max, never the deployed one.
+func (c *Config) prune(ctx context.Context, rel *Release, hist []*Release, max int) error {
+	if max <= 0 || len(hist) <= max {
+		return nil
+	}
+	excess := len(hist) - max
+	for _, r := range hist {
+		if excess == 0 {
+			break
+		}
+		if r.Version == rel.Version {
+			continue
+		}
+		if err := c.Store.Delete(ctx, rel.Namespace, rel.Name, r.Version); err != nil {
+			return err
+		}
+		excess--
+	}
+	return nil
+}

@@ -1,0 +1,236 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// TestReleaseLifecycle walks one release of the test chart through install,
+// upgrade, every read command, rollback, test and uninstall, checking the
+// live objects and the stored revisions after each step.
+func TestReleaseLifecycle(t *testing.T) {
+	t.Parallel()
+	ns := env.Namespace(t)
+	ctx := context.Background()
+	chart := testChart("basic")
+
+	r := mustKpkg(t, ns, "install", "web", chart, "--wait", "--set", "extra=true,kept=true")
+	for _, want := range []string{"NAME: web", "STATUS: deployed", "REVISION: 1", "NOTES:\nRelease web says hello."} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("install output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	cm, err := env.Client.CoreV1().ConfigMaps(ns).Get(ctx, "web-config", metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("installed ConfigMap: %v", err)
+	}
+	if cm.Labels["app.kubernetes.io/managed-by"] != "Helm" || cm.Annotations["meta.helm.sh/release-name"] != "web" ||
+		cm.Annotations["meta.helm.sh/release-namespace"] != ns {
+		t.Errorf("ownership metadata missing: labels %v annotations %v", cm.Labels, cm.Annotations)
+	}
+	if !hasManager(cm.ManagedFields, "kpkg", "Apply") {
+		t.Errorf("ConfigMap not applied server-side by kpkg: %+v", cm.ManagedFields)
+	}
+	dep, err := env.Client.AppsV1().Deployments(ns).Get(ctx, "web-web", metav1.GetOptions{})
+	if err != nil || dep.Status.AvailableReplicas != 1 {
+		t.Fatalf("after install --wait the Deployment is not available: %v %+v", err, dep.Status)
+	}
+	secrets := releaseSecrets(t, ns, "web")
+	if len(secrets) != 1 || secrets[0].Name != "kpkg.release.v1.web.v1" || string(secrets[0].Type) != "kpkg.dev/release.v1" || secrets[0].Labels["status"] != "deployed" {
+		t.Fatalf("stored revisions after install: %+v", secretNames(secrets))
+	}
+
+	mustKpkg(t, ns, "upgrade", "web", chart, "--wait", "--set", "message=bye")
+	wantHistory(t, ns, "web", "1:superseded 2:deployed")
+	if msg, _ := configMapData(t, ns, "web-config", "message"); msg != "bye" {
+		t.Errorf("after upgrade message = %q, want bye", msg)
+	}
+	if _, ok := configMapData(t, ns, "web-extra", "extra"); ok {
+		t.Errorf("web-extra, no longer rendered, survived the upgrade")
+	}
+	if _, ok := configMapData(t, ns, "web-kept", "kept"); !ok {
+		t.Errorf("web-kept (resource-policy: keep) was deleted by the upgrade")
+	}
+
+	checkReadCommands(t, ns)
+
+	mustKpkg(t, ns, "rollback", "web", "1", "--wait")
+	h := wantHistory(t, ns, "web", "1:superseded 2:superseded 3:deployed")
+	if h[2].Description != "Rollback to 1" || h[2].Chart != "basic-0.1.0" || h[2].AppVersion != "1.0" || h[2].Updated.IsZero() {
+		t.Errorf("rollback revision = %+v", h[2])
+	}
+	if msg, _ := configMapData(t, ns, "web-config", "message"); msg != "hello" {
+		t.Errorf("after rollback message = %q, want hello", msg)
+	}
+	if _, ok := configMapData(t, ns, "web-extra", "extra"); !ok {
+		t.Errorf("rollback to revision 1 did not restore web-extra")
+	}
+
+	r = mustKpkg(t, ns, "test", "web")
+	if !strings.Contains(r.stdout, "TEST SUITE:     web-smoke-test") || !strings.Contains(r.stdout, "Phase:          Succeeded") {
+		t.Errorf("test output:\n%s", r.stdout)
+	}
+
+	// --reuse-values keeps revision 3's values (those of revision 1).
+	mustKpkg(t, ns, "upgrade", "web", chart, "--reuse-values", "--set", "replicas=2", "--wait")
+	if _, ok := configMapData(t, ns, "web-extra", "extra"); !ok {
+		t.Errorf("--reuse-values lost extra=true")
+	}
+	if dep, _ := env.Client.AppsV1().Deployments(ns).Get(ctx, "web-web", metav1.GetOptions{}); dep == nil || dep.Status.AvailableReplicas != 2 {
+		t.Errorf("after upgrade --wait to 2 replicas: %+v", dep)
+	}
+
+	r = mustKpkg(t, ns, "uninstall", "web", "--keep-history", "--wait")
+	if !strings.Contains(r.stdout, `release "web" uninstalled`) || !strings.Contains(r.stdout, "ConfigMap web-kept") {
+		t.Errorf("uninstall output:\n%s", r.stdout)
+	}
+	if _, err := env.Client.AppsV1().Deployments(ns).Get(ctx, "web-web", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("Deployment survived uninstall: %v", err)
+	}
+	wantHistory(t, ns, "web", "1:superseded 2:superseded 3:superseded 4:uninstalled")
+	if names := listNames(t, ns, "--uninstalled"); names != "web" {
+		t.Errorf("list --uninstalled = %q", names)
+	}
+	mustKpkg(t, ns, "uninstall", "web")
+	if s := releaseSecrets(t, ns, "web"); len(s) != 0 {
+		t.Errorf("uninstall left stored revisions: %v", secretNames(s))
+	}
+	if _, err := env.Client.CoordinationV1().Leases(ns).Get(ctx, "kpkg.release.web", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("the release lock outlived the release: %v", err)
+	}
+	failKpkg(t, ns, []string{`release "web"`, "not found"}, "status", "web")
+}
+
+// checkReadCommands: list, status, get work on revision 2 of "web".
+func checkReadCommands(t *testing.T, ns string) {
+	t.Helper()
+	var list []map[string]string
+	r := mustKpkg(t, ns, "list", "-o", "json")
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil || len(list) != 1 {
+		t.Fatalf("list -o json: %v\n%s", err, r.stdout)
+	}
+	want := map[string]string{"name": "web", "namespace": ns, "revision": "2", "status": "deployed", "chart": "basic-0.1.0", "app_version": "1.0"}
+	for k, v := range want {
+		if list[0][k] != v {
+			t.Errorf("list[0].%s = %q, want %q", k, list[0][k], v)
+		}
+	}
+	if list[0]["updated"] == "" {
+		t.Errorf("list entry has no updated time")
+	}
+
+	var status struct {
+		Info      struct{ Status string }
+		Resources []struct{ Kind, Name, Status string }
+	}
+	r = mustKpkg(t, ns, "status", "web", "-o", "json")
+	if err := json.Unmarshal([]byte(r.stdout), &status); err != nil {
+		t.Fatalf("status -o json: %v\n%s", err, r.stdout)
+	}
+	if status.Info.Status != "deployed" || len(status.Resources) != 3 {
+		t.Errorf("status = %+v", status)
+	}
+	for _, res := range status.Resources {
+		if res.Status != "Current" {
+			t.Errorf("%s %s is %s, want Current", res.Kind, res.Name, res.Status)
+		}
+	}
+	if r := mustKpkg(t, ns, "status", "web"); !strings.Contains(r.stdout, "RESOURCES:") || !strings.Contains(r.stdout, "Deployment") {
+		t.Errorf("status table lacks resources:\n%s", r.stdout)
+	}
+
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"get", "values", "web"}, "USER-SUPPLIED VALUES:\nmessage: bye"},
+		{[]string{"get", "values", "web", "--all"}, "replicas: 1"},
+		{[]string{"get", "values", "web", "--revision", "1", "-o", "json"}, `"extra":true`},
+		{[]string{"get", "manifest", "web"}, "name: web-config"},
+		{[]string{"get", "notes", "web"}, "Release web says bye."},
+		{[]string{"get", "hooks", "web"}, "helm.sh/hook: test"},
+		{[]string{"get", "metadata", "web", "-o", "json"}, `"revision":2,"status":"deployed"`},
+		{[]string{"get", "all", "web"}, "COMPUTED VALUES:"},
+	}
+	for _, tt := range tests {
+		if r := mustKpkg(t, ns, tt.args...); !strings.Contains(r.stdout, tt.want) {
+			t.Errorf("kpkg %s: output lacks %q:\n%s", strings.Join(tt.args, " "), tt.want, r.stdout)
+		}
+	}
+}
+
+func listNames(t *testing.T, ns string, flags ...string) string {
+	t.Helper()
+	r := mustKpkg(t, ns, append([]string{"list", "-q"}, flags...)...)
+	return strings.Join(strings.Fields(r.stdout), ",")
+}
+
+func hasManager(fields []metav1.ManagedFieldsEntry, manager, op string) bool {
+	for _, f := range fields {
+		if f.Manager == manager && string(f.Operation) == op {
+			return true
+		}
+	}
+	return false
+}
+
+func secretNames(items []corev1.Secret) []string {
+	var out []string
+	for _, s := range items {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+// TestTodoAppRelease installs, upgrades and rolls back charts/todo-app with
+// --wait and reports the wall times and the size of the stored revisions.
+func TestTodoAppRelease(t *testing.T) {
+	t.Parallel()
+	ns := env.Namespace(t)
+	ctx := context.Background()
+	chart := repoChart("todo-app")
+	// The local cluster has no storage provisioner.
+	noPV := []string{"--set", "mongodb.persistence.enabled=false"}
+
+	install := mustKpkg(t, ns, append([]string{"install", "todo", chart, "--wait"}, noPV...)...)
+	pw := secretValue(t, ns, "todo-mongodb")
+	upgrade := mustKpkg(t, ns, append([]string{"upgrade", "todo", chart, "--wait", "--set", "todoUi.replicaCount=2"}, noPV...)...)
+	if got := secretValue(t, ns, "todo-mongodb"); got != pw {
+		t.Errorf("the MongoDB password changed on upgrade: lookup did not read the live Secret")
+	}
+	d, err := env.Client.AppsV1().Deployments(ns).Get(ctx, "todo-todo-app-todo-ui", metav1.GetOptions{})
+	if err != nil || d.Status.AvailableReplicas != 2 {
+		t.Fatalf("after upgrade --wait the UI has %+v (%v)", d.Status, err)
+	}
+	rollback := mustKpkg(t, ns, "rollback", "todo", "--wait")
+	wantHistory(t, ns, "todo", "1:superseded 2:superseded 3:deployed")
+	d, err = env.Client.AppsV1().Deployments(ns).Get(ctx, "todo-todo-app-todo-ui", metav1.GetOptions{})
+	if err != nil || *d.Spec.Replicas != 1 {
+		t.Fatalf("after rollback the UI wants %v replicas (%v)", d.Spec.Replicas, err)
+	}
+	t.Logf("charts/todo-app wall time: install --wait %s, upgrade --wait %s, rollback --wait %s",
+		install.took.Round(time.Millisecond), upgrade.took.Round(time.Millisecond), rollback.took.Round(time.Millisecond))
+	for _, s := range releaseSecrets(t, ns, "todo") {
+		t.Logf("stored revision %s: %d bytes (data + annotations)", s.Name, secretSize(s))
+	}
+}
+
+func secretValue(t *testing.T, ns, name string) string {
+	t.Helper()
+	s, err := env.Client.CoreV1().Secrets(ns).Get(context.Background(), name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("read Secret %s: %v", name, err)
+	}
+	var b strings.Builder
+	for k, v := range s.Data {
+		b.WriteString(k + "=" + string(v) + ";")
+	}
+	return b.String()
+}
