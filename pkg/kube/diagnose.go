@@ -108,11 +108,27 @@ func stuckPod(p *corev1.Pod) *podProblem {
 		return &podProblem{FailFastError{Pod: p.Name, Reason: "PodFailed", Message: podSummary(p)}, ""}
 	}
 	for _, cond := range p.Status.Conditions {
-		if cond.Type == corev1.PodScheduled && cond.Status == corev1.ConditionFalse && cond.Reason == corev1.PodReasonUnschedulable {
+		if cond.Type == corev1.PodScheduled && cond.Status == corev1.ConditionFalse && cond.Reason == corev1.PodReasonUnschedulable &&
+			persistentlyUnschedulable(cond, time.Now()) {
 			return &podProblem{FailFastError{Pod: p.Name, Reason: "Unschedulable", Message: cond.Message}, ""}
 		}
 	}
 	return nil
+}
+
+// unschedulableGrace is how long a pod must stay unschedulable before the
+// wait gives up on it: the scheduler also reports transient states (a claim
+// still binding, a node just joining) that resolve within seconds.
+const unschedulableGrace = 10 * time.Second
+
+// persistentlyUnschedulable tells a pod that cannot be placed from one that
+// is waiting for its volumes: an unbound claim is a provisioner's business
+// and is left to the timeout, as Helm does.
+func persistentlyUnschedulable(cond corev1.PodCondition, now time.Time) bool {
+	if strings.Contains(cond.Message, "unbound") && strings.Contains(cond.Message, "PersistentVolumeClaim") {
+		return false
+	}
+	return now.Sub(cond.LastTransitionTime.Time) >= unschedulableGrace
 }
 
 func podSummary(p *corev1.Pod) string {

@@ -189,36 +189,107 @@ func secretNames(items []corev1.Secret) []string {
 	return out
 }
 
-// TestTodoAppRelease installs, upgrades and rolls back charts/todo-app with
-// --wait and reports the wall times and the size of the stored revisions.
+// TestTodoAppRelease is the demo's cycle on charts/todo-app with its default
+// values (MongoDB on a PersistentVolumeClaim): install, upgrade the User API
+// to 3 replicas, roll back, uninstall, asserting the live objects, the env
+// wiring and that the generated MongoDB password survives the upgrade. It
+// reports the wall times and the size of the stored revisions.
 func TestTodoAppRelease(t *testing.T) {
 	t.Parallel()
 	ns := env.Namespace(t)
 	ctx := context.Background()
 	chart := repoChart("todo-app")
-	// The local cluster has no storage provisioner.
-	noPV := []string{"--set", "mongodb.persistence.enabled=false"}
 
-	install := mustKpkg(t, ns, append([]string{"install", "todo", chart, "--wait"}, noPV...)...)
+	install := mustKpkg(t, ns, "install", "todo", chart, "--wait")
 	pw := secretValue(t, ns, "todo-mongodb")
-	upgrade := mustKpkg(t, ns, append([]string{"upgrade", "todo", chart, "--wait", "--set", "todoUi.replicaCount=2"}, noPV...)...)
+	wantReplicas(t, ns, map[string]int32{"todo-todo-app-todo-ui": 1, "todo-todo-app-todo-api": 1, "todo-todo-app-user-api": 2})
+	if sts, err := env.Client.AppsV1().StatefulSets(ns).Get(ctx, "todo-mongodb", metav1.GetOptions{}); err != nil || sts.Status.ReadyReplicas != 1 {
+		t.Fatalf("MongoDB StatefulSet not ready after install --wait: %+v (%v)", sts.Status, err)
+	}
+	wantEnvWiring(t, ns)
+
+	upgrade := mustKpkg(t, ns, "upgrade", "todo", chart, "--wait", "--set", "userApi.replicaCount=3")
 	if got := secretValue(t, ns, "todo-mongodb"); got != pw {
 		t.Errorf("the MongoDB password changed on upgrade: lookup did not read the live Secret")
 	}
-	d, err := env.Client.AppsV1().Deployments(ns).Get(ctx, "todo-todo-app-todo-ui", metav1.GetOptions{})
-	if err != nil || d.Status.AvailableReplicas != 2 {
-		t.Fatalf("after upgrade --wait the UI has %+v (%v)", d.Status, err)
-	}
-	rollback := mustKpkg(t, ns, "rollback", "todo", "--wait")
+	wantReplicas(t, ns, map[string]int32{"todo-todo-app-user-api": 3})
+
+	rollback := mustKpkg(t, ns, "rollback", "todo", "1", "--wait")
 	wantHistory(t, ns, "todo", "1:superseded 2:superseded 3:deployed")
-	d, err = env.Client.AppsV1().Deployments(ns).Get(ctx, "todo-todo-app-todo-ui", metav1.GetOptions{})
-	if err != nil || *d.Spec.Replicas != 1 {
-		t.Fatalf("after rollback the UI wants %v replicas (%v)", d.Spec.Replicas, err)
+	wantReplicas(t, ns, map[string]int32{"todo-todo-app-user-api": 2})
+	if got := secretValue(t, ns, "todo-mongodb"); got != pw {
+		t.Errorf("the MongoDB password changed on rollback")
 	}
+
 	t.Logf("charts/todo-app wall time: install --wait %s, upgrade --wait %s, rollback --wait %s",
 		install.took.Round(time.Millisecond), upgrade.took.Round(time.Millisecond), rollback.took.Round(time.Millisecond))
 	for _, s := range releaseSecrets(t, ns, "todo") {
 		t.Logf("stored revision %s: %d bytes (data + annotations)", s.Name, secretSize(s))
+	}
+
+	mustKpkg(t, ns, "uninstall", "todo", "--wait")
+	for _, name := range []string{"todo-todo-app-todo-ui", "todo-todo-app-todo-api", "todo-todo-app-user-api"} {
+		if _, err := env.Client.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{}); err == nil {
+			t.Errorf("Deployment %s still exists after uninstall", name)
+		}
+	}
+	if left := releaseSecrets(t, ns, "todo"); len(left) != 0 {
+		t.Errorf("uninstall left %d release Secrets", len(left))
+	}
+}
+
+// wantReplicas checks each Deployment's desired and available replicas.
+func wantReplicas(t *testing.T, ns string, want map[string]int32) {
+	t.Helper()
+	for name, n := range want {
+		d, err := env.Client.AppsV1().Deployments(ns).Get(context.Background(), name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatalf("Deployment %s: %v", name, err)
+		}
+		if *d.Spec.Replicas != n || d.Status.AvailableReplicas != n {
+			t.Errorf("Deployment %s: spec %d, available %d; want %d", name, *d.Spec.Replicas, d.Status.AvailableReplicas, n)
+		}
+	}
+}
+
+// wantEnvWiring checks that the APIs read their settings from their
+// ConfigMaps and their credentials from the Secrets, as the chart promises.
+func wantEnvWiring(t *testing.T, ns string) {
+	t.Helper()
+	ctx := context.Background()
+	if url, _ := configMapData(t, ns, "todo-todo-app-todo-api", "MONGODB_URL"); url != "mongodb://todo-mongodb:27017/?authSource=admin" {
+		t.Errorf("todo-api MONGODB_URL = %q", url)
+	}
+	if url, _ := configMapData(t, ns, "todo-todo-app-todo-api", "USER_API_BASE_URL"); url != "http://todo-todo-app-user-api:80" {
+		t.Errorf("todo-api USER_API_BASE_URL = %q", url)
+	}
+	for component, secretEnv := range map[string][]string{
+		"todo-api": {"AZURE_APP_ID", "AD_IDENTITY_META_DATA_URL", "AZURE_CLIENT_SECRET", "MONGODB_PASSWORD"},
+		"user-api": {"AZURE_APP_ID", "AZURE_IDENTITY_META_DATA", "MONGODB_PASSWORD"},
+	} {
+		name := "todo-todo-app-" + component
+		d, err := env.Client.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatalf("Deployment %s: %v", name, err)
+		}
+		c := d.Spec.Template.Spec.Containers[0]
+		if len(c.EnvFrom) != 1 || c.EnvFrom[0].ConfigMapRef == nil || c.EnvFrom[0].ConfigMapRef.Name != name {
+			t.Errorf("%s does not load ConfigMap %s: %+v", component, name, c.EnvFrom)
+		}
+		fromSecret := map[string]string{}
+		for _, e := range c.Env {
+			if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+				fromSecret[e.Name] = e.ValueFrom.SecretKeyRef.Name
+			}
+		}
+		for _, v := range secretEnv {
+			if fromSecret[v] == "" {
+				t.Errorf("%s: %s is not read from a Secret (%v)", component, v, fromSecret)
+			}
+		}
+		if fromSecret["MONGODB_PASSWORD"] != "todo-mongodb" {
+			t.Errorf("%s: MONGODB_PASSWORD comes from %q, want the mongodb Secret", component, fromSecret["MONGODB_PASSWORD"])
+		}
 	}
 }
 

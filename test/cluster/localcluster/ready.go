@@ -41,6 +41,9 @@ func waitReady(ctx context.Context, c *Cluster, p ports, log io.Writer) error {
 	if err := createFakeNode(ctx, client); err != nil {
 		return err
 	}
+	if err := createStorage(ctx, client); err != nil {
+		return err
+	}
 
 	insecure := &http.Client{
 		Timeout: 2 * time.Second,
