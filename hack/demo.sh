@@ -21,6 +21,11 @@ KUBECONFIG=*) export "$line" ;;
 esac
 echo "$line"
 
+if "$kpkg" status todo --namespace todo >/dev/null 2>&1; then
+  step "Removing the Todo release of an earlier demo run"
+  run "$kpkg" uninstall todo --namespace todo --wait
+fi
+
 step "Installing the Todo stack (UI, TodoItem API, User API, MongoDB) and waiting until it is ready"
 run "$kpkg" install todo charts/todo-app --namespace todo --create-namespace --wait --timeout 5m
 
