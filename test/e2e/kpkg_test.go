@@ -87,6 +87,7 @@ func kpkgCmd(t testing.TB, ctx context.Context, ns string, args ...string) (*exe
 // kpkg runs kpkg and returns what it did, whatever the exit code.
 func kpkg(t testing.TB, ns string, args ...string) result {
 	t.Helper()
+	kpkgBinary(t) // build before the clock starts: it can take minutes
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd, stdout, stderr := kpkgCmd(t, ctx, ns, args...)

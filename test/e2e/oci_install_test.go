@@ -18,9 +18,10 @@ import (
 // runLocal runs a kpkg command that does not talk to the cluster.
 func runLocal(t *testing.T, args ...string) string {
 	t.Helper()
+	bin := kpkgBinary(t) // build before the clock starts: it can take minutes
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, kpkgBinary(t), args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
