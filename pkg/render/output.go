@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"strings"
+	"unicode"
 )
 
 // WriteOptions control how a Result is printed as one YAML stream.
@@ -34,18 +35,36 @@ func (r *Result) Stream(opts WriteOptions) string {
 }
 
 // WriteStream writes Stream(opts) to w without building it in memory first.
+// Helm trims the whole manifest before printing it; the manifest always
+// starts with "---", so only the trailing whitespace of its last document
+// (a CRD file's raw bytes, or a manifest) can be trimmed, and that is done
+// here to that document alone.
 func (r *Result) WriteStream(w io.Writer, opts WriteOptions) error {
 	bw := bufio.NewWriterSize(w, 256<<10)
-	// Helm trims the whole manifest: leading whitespace can only come from
-	// the first CRD file, trailing whitespace only from the last document.
-	var m strings.Builder
-	if opts.IncludeCRDs && len(r.CRDs) > 0 {
-		m.Grow(r.manifestSize(true))
-		r.writeManifest(&m, true)
-		bw.WriteString(strings.TrimSpace(m.String()))
-	} else {
-		for i, doc := range r.Manifests {
-			writeDocTo(bw, doc.Source, doc.Content, i == len(r.Manifests)-1)
+	type doc struct{ source, content string }
+	var docs []doc
+	if opts.IncludeCRDs {
+		for _, crd := range r.CRDs {
+			docs = append(docs, doc{crd.Filename, string(crd.File.Data)})
+		}
+	}
+	for _, m := range r.Manifests {
+		docs = append(docs, doc{m.Source, m.Content})
+	}
+	for i, d := range docs {
+		bw.WriteString("---\n# Source: ")
+		bw.WriteString(d.source)
+		content := d.content
+		if i == len(docs)-1 {
+			content = strings.TrimRightFunc(content, unicode.IsSpace)
+			if content == "" {
+				break // the trim reaches back into the "# Source:" line's newline
+			}
+		}
+		bw.WriteString("\n")
+		bw.WriteString(content)
+		if i < len(docs)-1 {
+			bw.WriteString("\n")
 		}
 	}
 	bw.WriteString("\n")
@@ -54,7 +73,7 @@ func (r *Result) WriteStream(w io.Writer, opts WriteOptions) error {
 			if opts.SkipTests && h.IsTest() {
 				continue
 			}
-			writeDocTo(bw, h.Path, h.Manifest, false)
+			writeDoc(bw, h.Path, h.Manifest)
 		}
 	}
 	return bw.Flush()
@@ -88,19 +107,6 @@ func (r *Result) writeManifest(b *strings.Builder, includeCRDs bool) {
 	}
 }
 
-// writeDocTo writes one document; the last manifest document drops its
-// trailing whitespace as Helm's trim of the whole manifest does (documents
-// are already trimmed, so only its final newline goes).
-func writeDocTo(w *bufio.Writer, source, content string, last bool) {
-	w.WriteString("---\n# Source: ")
-	w.WriteString(source)
-	w.WriteString("\n")
-	w.WriteString(content)
-	if !last {
-		w.WriteString("\n")
-	}
-}
-
 // IsTest reports whether the hook runs on `test`.
 func (h *Hook) IsTest() bool {
 	for _, e := range h.Events {
@@ -111,10 +117,11 @@ func (h *Hook) IsTest() bool {
 	return false
 }
 
-func writeDoc(b *strings.Builder, source, content string) {
-	b.WriteString("---\n# Source: ")
-	b.WriteString(source)
-	b.WriteString("\n")
-	b.WriteString(content)
-	b.WriteString("\n")
+// writeDoc writes one document with its "# Source:" line.
+func writeDoc(w io.StringWriter, source, content string) {
+	w.WriteString("---\n# Source: ")
+	w.WriteString(source)
+	w.WriteString("\n")
+	w.WriteString(content)
+	w.WriteString("\n")
 }
