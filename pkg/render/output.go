@@ -2,9 +2,12 @@ package render
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"strings"
 	"unicode"
+
+	"github.com/kpkg/kpkg/pkg/chart"
 )
 
 // WriteOptions control how a Result is printed as one YAML stream.
@@ -41,29 +44,41 @@ func (r *Result) Stream(opts WriteOptions) string {
 // here to that document alone.
 func (r *Result) WriteStream(w io.Writer, opts WriteOptions) error {
 	bw := bufio.NewWriterSize(w, 256<<10)
-	type doc struct{ source, content string }
-	var docs []doc
+	// CRD files are written from their bytes: converting megabytes of CRDs
+	// to strings would copy them.
+	var crds []chart.CRDFile
 	if opts.IncludeCRDs {
-		for _, crd := range r.CRDs {
-			docs = append(docs, doc{crd.Filename, string(crd.File.Data)})
-		}
+		crds = r.CRDs
 	}
-	for _, m := range r.Manifests {
-		docs = append(docs, doc{m.Source, m.Content})
-	}
-	for i, d := range docs {
+	total := len(crds) + len(r.Manifests)
+	for i := 0; i < total; i++ {
+		last := i == total-1
 		bw.WriteString("---\n# Source: ")
-		bw.WriteString(d.source)
-		content := d.content
-		if i == len(docs)-1 {
-			content = strings.TrimRightFunc(content, unicode.IsSpace)
-			if content == "" {
-				break // the trim reaches back into the "# Source:" line's newline
+		if i < len(crds) {
+			bw.WriteString(crds[i].Filename)
+			content := crds[i].File.Data
+			if last {
+				content = bytes.TrimRightFunc(content, unicode.IsSpace)
+			}
+			if len(content) > 0 || !last {
+				bw.WriteString("\n")
+				bw.Write(content)
+			}
+		} else {
+			m := r.Manifests[i-len(crds)]
+			bw.WriteString(m.Source)
+			content := m.Content
+			if last {
+				content = strings.TrimRightFunc(content, unicode.IsSpace)
+			}
+			if content != "" || !last {
+				bw.WriteString("\n")
+				bw.WriteString(content)
 			}
 		}
-		bw.WriteString("\n")
-		bw.WriteString(content)
-		if i < len(docs)-1 {
+		// When the last document is blank, Helm's trim also takes the
+		// newline after its "# Source:" line, which is why it is not written.
+		if !last {
 			bw.WriteString("\n")
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/kpkg/kpkg/pkg/chart"
@@ -91,11 +90,7 @@ func kpkgTemplate(tb testing.TB, in renderInput) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var b strings.Builder
-	if err := res.WriteStream(&b, render.WriteOptions{IncludeCRDs: in.includeCRDs}); err != nil {
-		tb.Fatal(err)
-	}
-	return b.String()
+	return res.Stream(render.WriteOptions{IncludeCRDs: in.includeCRDs})
 }
 
 // requireGolden fails unless out equals the case's golden (random lines masked).
