@@ -37,7 +37,8 @@ compat:
 bench:
 	@{ $(GO) test ./test/bench -run '^$$' -bench 'Render' -benchmem -benchtime 5x -count 3 -timeout 60m; \
 	   $(GO) test ./test/bench -run '^$$' -bench 'Process' -benchtime 1x -count 11 -timeout 60m; \
-	   $(GO) test ./test/bench -run '^$$' -bench 'Scaling' -benchtime 1x -count 1 -timeout 60m; } \
+	   $(GO) test ./test/bench -run '^$$' -bench 'Scaling' -benchtime 1x -count 1 -timeout 60m; \
+	   $(GO) test ./test/bench -run '^$$' -bench 'Scaling/.*/impl=kpkg' -benchtime 1x -count 6 -timeout 60m; } \
 	| tee bench.out | $(GO) run ./test/bench/benchtable
 
 # demo: the Todo stack on a local cluster (install, status, upgrade,
