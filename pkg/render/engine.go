@@ -31,7 +31,9 @@ type engine struct {
 	depth    map[string]int
 	tplCache map[string]*template.Template
 	tplCount int
-	names    template.FuncMap
+	// funcs is the engine's function map, also given to the parser when
+	// text is parsed outside the shared set (parse only checks names).
+	funcs template.FuncMap
 }
 
 // renderable is one template file with the data it executes against.
@@ -83,6 +85,7 @@ func newEngine(opts engineOptions) *engine {
 		funcs["getHostByName"] = func(string) string { return "" }
 	}
 	e.root.Funcs(funcs)
+	e.funcs = funcs
 	return e
 }
 
@@ -119,7 +122,7 @@ func (e *engine) tpl(text string, data any) (string, error) {
 }
 
 func (e *engine) parseTpl(text string) (*template.Template, error) {
-	probe, err := template.New("gotpl").Funcs(e.funcNames()).Parse(text)
+	probe, err := template.New("gotpl").Funcs(e.funcs).Parse(text)
 	if err != nil {
 		return nil, fmt.Errorf("cannot parse template %q: %w", text, err)
 	}
@@ -136,18 +139,6 @@ func (e *engine) parseTpl(text string) (*template.Template, error) {
 		return nil, fmt.Errorf("cannot parse template %q: %w", text, err)
 	}
 	return t, nil
-}
-
-// funcNames is a function map with every name the engine defines, for parsing
-// text outside the shared set (parse only checks that names exist).
-func (e *engine) funcNames() template.FuncMap {
-	if e.names == nil {
-		e.names = baseFuncs()
-		for _, n := range []string{"include", "tpl", "required", "fail", "lookup", "getHostByName"} {
-			e.names[n] = func() string { return "" }
-		}
-	}
-	return e.names
 }
 
 func (e *engine) required(msg string, val any) (any, error) {
@@ -193,9 +184,8 @@ func (e *engine) parse(tpls map[string]renderable) ([]string, error) {
 		err   error
 	}
 	results := make([]parsed, len(names))
-	funcs := e.funcNames()
 	parallel.ForEach(len(names), func(i int) {
-		trees, err := parse.Parse(names[i], tpls[names[i]].text, "", "", funcs, builtinNames)
+		trees, err := parse.Parse(names[i], tpls[names[i]].text, "", "", e.funcs, builtinNames)
 		results[i] = parsed{trees, err}
 	})
 	for i, name := range names {
