@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kpkg/kpkg/internal/parallel"
+	"github.com/kpkg/kpkg/internal/yamldec"
 )
 
 // ErrInvalidChart marks every error caused by the chart's own content, as
@@ -175,7 +176,7 @@ func parseValuesFile(f *File) (map[string]any, error) {
 // through JSON, so numbers become float64; an empty document is an empty map.
 func ParseValues(data []byte) (map[string]any, error) {
 	vals := map[string]any{}
-	if err := yaml.Unmarshal(data, &vals); err != nil {
+	if err := yamldec.UnmarshalMap(data, &vals); err != nil {
 		return nil, fmt.Errorf("cannot parse values: %w", err)
 	}
 	if vals == nil {

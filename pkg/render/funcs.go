@@ -8,8 +8,10 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/Masterminds/sprig/v3"
-	"sigs.k8s.io/yaml"
 	goyaml "sigs.k8s.io/yaml/goyaml.v3"
+
+	"github.com/kpkg/kpkg/internal/yamldec"
+	"github.com/kpkg/kpkg/internal/yamlenc"
 )
 
 // baseFuncs is sprig's text function map without the functions that read the
@@ -39,7 +41,7 @@ func baseFuncs() template.FuncMap {
 // toYAML marshals v; a value that cannot be marshalled yields "" rather than
 // an error, and the final newline is dropped, both as in Helm.
 func toYAML(v any) string {
-	data, err := yaml.Marshal(v)
+	data, err := yamlenc.Marshal(v)
 	if err != nil {
 		return ""
 	}
@@ -59,7 +61,7 @@ func toYAMLPretty(v any) string {
 // fromYAML reports a parse error inside the result under "Error", as Helm does.
 func fromYAML(s string) map[string]any {
 	m := map[string]any{}
-	if err := yaml.Unmarshal([]byte(s), &m); err != nil {
+	if err := yamldec.UnmarshalMap([]byte(s), &m); err != nil {
 		m["Error"] = err.Error()
 	}
 	return m
@@ -67,7 +69,7 @@ func fromYAML(s string) map[string]any {
 
 func fromYAMLArray(s string) []any {
 	a := []any{}
-	if err := yaml.Unmarshal([]byte(s), &a); err != nil {
+	if err := yamldec.UnmarshalSlice([]byte(s), &a); err != nil {
 		a = []any{err.Error()}
 	}
 	return a

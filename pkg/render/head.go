@@ -16,9 +16,12 @@ import (
 // (exact, else case-insensitive, later keys win) and the same scalar-to-string
 // formatting. It skips the YAML→JSON→struct round trip of the whole document,
 // which was most of the cost; FuzzDecodeHead compares both on random input.
-func decodeHead(doc []byte) (Head, error) {
+func decodeHead(doc string) (Head, error) {
+	if h, ok := headFromDecoded(doc); ok {
+		return h, nil
+	}
 	var obj any
-	if err := yamlv2.Unmarshal(doc, &obj); err != nil {
+	if err := yamlv2.Unmarshal([]byte(doc), &obj); err != nil {
 		return Head{}, fmt.Errorf("error converting YAML to JSON: %w", err)
 	}
 	if err := checkKeys(obj); err != nil {

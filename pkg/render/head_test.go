@@ -42,7 +42,7 @@ func compareHeads(t *testing.T, doc string) {
 	t.Helper()
 	var want Head
 	wantErr := yaml.Unmarshal([]byte(doc), &want)
-	got, gotErr := decodeHead([]byte(doc))
+	got, gotErr := decodeHead(doc)
 	if (wantErr == nil) != (gotErr == nil) {
 		t.Fatalf("doc %q: sigs error %v, decodeHead error %v", doc, wantErr, gotErr)
 	}

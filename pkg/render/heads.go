@@ -40,7 +40,7 @@ func (p *headParser) work() {
 	for job := range p.jobs {
 		var docs []parsedDoc
 		for _, d := range SplitDocuments(job.content) {
-			h, err := decodeHead([]byte(d))
+			h, err := decodeHead(d)
 			docs = append(docs, parsedDoc{content: d, head: h, err: err})
 		}
 		p.mu.Lock()

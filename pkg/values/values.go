@@ -11,7 +11,8 @@ import (
 	"strings"
 
 	"helm.sh/helm/v3/pkg/strvals"
-	"sigs.k8s.io/yaml"
+
+	"github.com/kpkg/kpkg/internal/yamldec"
 )
 
 // Options are the value flags of one command. The zero value supplies no values.
@@ -44,7 +45,7 @@ func (o Options) Merge(ctx context.Context) (map[string]any, error) {
 			return nil, fmt.Errorf("read values file %s: %w", name, err)
 		}
 		cur := map[string]any{}
-		if err := yaml.Unmarshal(data, &cur); err != nil {
+		if err := yamldec.UnmarshalMap(data, &cur); err != nil {
 			return nil, fmt.Errorf("values file %s: cannot parse: %w", name, err)
 		}
 		base = mergeMaps(base, cur)

@@ -27,6 +27,7 @@ func corpusDir(tb testing.TB) string {
 // outputs and the charts with the most templates and helpers.
 var heavyCases = []string{
 	"kube-prometheus-stack--include-crds",
+	"kube-prometheus-stack--ci-06-upgrade-crds-values",
 	"opentelemetry-kube-stack--include-crds",
 	"opentelemetry-operator--ci-manager-config-values",
 	"keda--default",
