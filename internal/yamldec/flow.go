@@ -122,7 +122,8 @@ func (p *parser) flowMapping(pos, end int) (any, int, error) {
 }
 
 // flowPlain scans a plain scalar inside a flow collection; a key ends at its
-// colon. Other colons and anything that could be an indicator are declined.
+// colon. Other colons, question marks (YAML 1.1 ends flow scalars there)
+// and anything that could be an indicator are declined.
 func (p *parser) flowPlain(pos, end int, key bool) (string, int, error) {
 	src := p.src
 	switch src[pos] {
@@ -135,7 +136,7 @@ func (p *parser) flowPlain(pos, end int, key bool) (string, int, error) {
 		if c == ',' || c == ']' || c == '}' || key && c == ':' {
 			break
 		}
-		if c == ':' || c == '[' || c == '{' || c == '#' && src[q-1] == ' ' {
+		if c == ':' || c == '?' || c == '[' || c == '{' || c == '#' && src[q-1] == ' ' {
 			return "", 0, errDecline
 		}
 	}

@@ -22,25 +22,11 @@ func headFromDecoded(doc string) (h Head, ok bool) {
 	if !isMap {
 		return Head{}, false
 	}
-	var apiVersion, kind, metadata any
-	var seen [3]bool
-	for k, val := range top {
-		var i int
-		switch {
-		case strings.EqualFold(k, "apiVersion"):
-			i, apiVersion = 0, val
-		case strings.EqualFold(k, "kind"):
-			i, kind = 1, val
-		case strings.EqualFold(k, "metadata"):
-			i, metadata = 2, val
-		default:
-			continue
-		}
-		if seen[i] {
-			return Head{}, false
-		}
-		seen[i] = true
+	f, ok := pickFields(top, "apiVersion", "kind", "metadata")
+	if !ok {
+		return Head{}, false
 	}
+	apiVersion, kind, metadata := f[0], f[1], f[2]
 	if h.APIVersion, ok = optionalString(apiVersion); !ok {
 		return Head{}, false
 	}
@@ -58,23 +44,10 @@ func headFromDecoded(doc string) (h Head, ok bool) {
 		Name        string            `json:"name"`
 		Annotations map[string]string `json:"annotations"`
 	}{}
-	var name, annotations any
-	seen = [3]bool{}
-	for k, val := range md {
-		var i int
-		switch {
-		case strings.EqualFold(k, "name"):
-			i, name = 0, val
-		case strings.EqualFold(k, "annotations"):
-			i, annotations = 1, val
-		default:
-			continue
-		}
-		if seen[i] {
-			return Head{}, false
-		}
-		seen[i] = true
+	if f, ok = pickFields(md, "name", "annotations"); !ok {
+		return Head{}, false
 	}
+	name, annotations := f[0], f[1]
 	if h.Metadata.Name, ok = optionalString(name); !ok {
 		return Head{}, false
 	}
@@ -103,4 +76,24 @@ func optionalString(v any) (string, bool) {
 	}
 	s, ok := v.(string)
 	return s, ok
+}
+
+// pickFields returns the values of the keys that encoding/json would match
+// to the named fields (case-insensitively); ok is false when two keys match
+// one field, since which wins depends on the JSON key order.
+func pickFields(m map[string]any, names ...string) (values []any, ok bool) {
+	values = make([]any, len(names))
+	seen := make([]bool, len(names))
+	for k, v := range m {
+		for i, name := range names {
+			if strings.EqualFold(k, name) {
+				if seen[i] {
+					return nil, false
+				}
+				seen[i], values[i] = true, v
+				break
+			}
+		}
+	}
+	return values, true
 }
