@@ -23,13 +23,17 @@ func corpusDir(tb testing.TB) string {
 	return dir
 }
 
-// heavyCases are the corpus cases with the most rendering work: the largest
-// outputs, the charts with the most templates and helpers, and the case
+// heavyCases are the corpus cases with the most rendering work: the five
 // Helm itself takes longest on (kube-prometheus-stack ci-06, which runs
-// fromYaml over 4.4 MB of CRDs).
+// fromYaml over 4.4 MB of CRDs, ci-03, --include-crds and ci-04, and
+// opentelemetry-operator with cert-manager off, which generates RSA keys),
+// and the heaviest case of each other large chart family.
 var heavyCases = []string{
 	"kube-prometheus-stack--include-crds",
 	"kube-prometheus-stack--ci-06-upgrade-crds-values",
+	"kube-prometheus-stack--ci-03-non-defaults-values",
+	"kube-prometheus-stack--ci-04-prometheus-operator-webhook-values",
+	"opentelemetry-operator--ci-cert-manager-disable-nameoverride-values",
 	"opentelemetry-kube-stack--include-crds",
 	"opentelemetry-operator--ci-manager-config-values",
 	"keda--default",
