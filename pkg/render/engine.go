@@ -79,6 +79,7 @@ func newEngine(opts engineOptions) *engine {
 		lookup = func(string, string, string, string) (map[string]any, error) { return map[string]any{}, nil }
 	}
 	funcs["lookup"] = lookup
+	(&regexpCache{}).bind(funcs)
 	if opts.enableDNS {
 		funcs["getHostByName"] = sprig.TxtFuncMap()["getHostByName"]
 	} else {
