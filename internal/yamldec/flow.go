@@ -38,20 +38,9 @@ func (p *parser) flowSequence(pos, end int) (any, int, error) {
 			return nil, 0, err
 		}
 		seq = append(seq, v)
-		q = p.skipSpaces(next, end)
-		if q == end {
-			return nil, 0, errDecline
-		}
-		switch p.src[q] {
-		case ']':
-			return seq, q + 1, nil
-		case ',':
-			q = p.skipSpaces(q+1, end)
-			if q == end || p.src[q] == ']' || p.src[q] == ',' {
-				return nil, 0, errDecline
-			}
-		default:
-			return nil, 0, errDecline
+		var closed bool
+		if q, closed, err = p.flowSeparator(next, end, ']'); err != nil || closed {
+			return seq, q, err
 		}
 	}
 }
@@ -103,22 +92,32 @@ func (p *parser) flowMapping(pos, end int) (any, int, error) {
 			return nil, 0, err
 		}
 		m[key] = v
-		q = p.skipSpaces(next, end)
-		if q == end {
-			return nil, 0, errDecline
-		}
-		switch p.src[q] {
-		case '}':
-			return m, q + 1, nil
-		case ',':
-			q = p.skipSpaces(q+1, end)
-			if q == end || p.src[q] == '}' || p.src[q] == ',' {
-				return nil, 0, errDecline
-			}
-		default:
-			return nil, 0, errDecline
+		var closed bool
+		if q, closed, err = p.flowSeparator(next, end, '}'); err != nil || closed {
+			return m, q, err
 		}
 	}
+}
+
+// flowSeparator reads what follows an entry of a flow collection: its
+// closing bracket (closed, and the position after it) or a comma and the
+// position of the next entry. Empty entries and trailing commas are
+// declined.
+func (p *parser) flowSeparator(pos, end int, closing byte) (next int, closed bool, err error) {
+	q := p.skipSpaces(pos, end)
+	switch {
+	case q == end:
+		return 0, false, errDecline
+	case p.src[q] == closing:
+		return q + 1, true, nil
+	case p.src[q] != ',':
+		return 0, false, errDecline
+	}
+	q = p.skipSpaces(q+1, end)
+	if q == end || p.src[q] == closing || p.src[q] == ',' {
+		return 0, false, errDecline
+	}
+	return q, false, nil
 }
 
 // flowPlain scans a plain scalar inside a flow collection; a key ends at its
