@@ -13,6 +13,7 @@ import (
 	"github.com/Masterminds/sprig/v3"
 
 	"github.com/kpkg/kpkg/internal/parallel"
+	"github.com/kpkg/kpkg/internal/tplparse"
 	"github.com/kpkg/kpkg/pkg/chart"
 )
 
@@ -186,7 +187,7 @@ func (e *engine) parse(tpls map[string]renderable) ([]string, error) {
 	}
 	results := make([]parsed, len(names))
 	parallel.ForEach(len(names), func(i int) {
-		trees, err := parse.Parse(names[i], tpls[names[i]].text, "", "", e.funcs, builtinNames)
+		trees, err := tplparse.Parse(names[i], tpls[names[i]].text, e.funcs, builtinNames)
 		results[i] = parsed{trees, err}
 	})
 	for i, name := range names {

@@ -1,0 +1,557 @@
+package tplparse
+
+import (
+	"strconv"
+	"strings"
+	"text/template/parse"
+)
+
+// maxParenDepth is the standard parser's limit on nested parentheses.
+const maxParenDepth = 10000
+
+// nodes holds the blocks every node of one parse is carved from.
+type nodes struct {
+	lists    block[parse.ListNode]
+	texts    block[parse.TextNode]
+	pipes    block[parse.PipeNode]
+	actions  block[parse.ActionNode]
+	commands block[parse.CommandNode]
+	idents   block[parse.IdentifierNode]
+	vars     block[parse.VariableNode]
+	dots     block[parse.DotNode]
+	fields   block[parse.FieldNode]
+	chains   block[parse.ChainNode]
+	bools    block[parse.BoolNode]
+	numbers  block[parse.NumberNode]
+	strs     block[parse.StringNode]
+	ifs      block[parse.IfNode]
+	ranges   block[parse.RangeNode]
+	withs    block[parse.WithNode]
+	tmpls    block[parse.TemplateNode]
+
+	nodeSlices  slices[parse.Node]
+	cmdSlices   slices[*parse.CommandNode]
+	identSlices slices[string]
+}
+
+// stop tells how an item list ended: at {{end}}, or at {{else}}, whose
+// position an "else if" chain's list takes.
+type stop struct {
+	isElse bool
+	pos    int
+}
+
+// definition is one {{define}} body, in the order the input gives them.
+type definition struct {
+	name string
+	root *parse.ListNode
+}
+
+type parser struct {
+	lex   lexer
+	lines lineCounter
+	funcs []map[string]any
+	nodes *nodes
+
+	// pushed holds tokens given back to the stream, last one on top; last
+	// is the token next returned most recently, so backup can give it back.
+	pushed []token
+	last   token
+
+	vars       []string
+	rangeDepth int
+	parenDepth int
+	defs       []definition
+
+	// Scratch stacks the node lists are collected on before being copied
+	// out at their final length; nested constructs use the region above
+	// their parent's.
+	nodeStack  []parse.Node
+	cmdStack   []*parse.CommandNode
+	identStack []string
+
+	textBytes []byte // one copy of the input; text nodes are slices of it
+}
+
+func (p *parser) next() token {
+	if n := len(p.pushed); n > 0 {
+		p.last = p.pushed[n-1]
+		p.pushed = p.pushed[:n-1]
+	} else {
+		p.last = p.lex.next()
+	}
+	return p.last
+}
+
+func (p *parser) push(t token) { p.pushed = append(p.pushed, t) }
+
+func (p *parser) backup() { p.push(p.last) }
+
+func (p *parser) peek() token {
+	t := p.next()
+	p.backup()
+	return t
+}
+
+func (p *parser) nextNonSpace() token {
+	for {
+		if t := p.next(); t.kind != tSpace {
+			return t
+		}
+	}
+}
+
+func (p *parser) peekNonSpace() token {
+	t := p.nextNonSpace()
+	p.backup()
+	return t
+}
+
+func (p *parser) expect(k kind) token {
+	t := p.nextNonSpace()
+	if t.kind != k {
+		decline()
+	}
+	return t
+}
+
+func (p *parser) hasFunction(name string) bool {
+	for _, m := range p.funcs {
+		if m != nil && m[name] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *parser) newList(pos int, base int) *parse.ListNode {
+	l := p.nodes.lists.new()
+	l.NodeType, l.Pos = parse.NodeList, parse.Pos(pos)
+	l.Nodes = p.nodes.nodeSlices.copyOf(p.nodeStack[base:])
+	p.nodeStack = p.nodeStack[:base]
+	return l
+}
+
+// file parses the top level of the input, where {{define}} may appear.
+func (p *parser) file() *parse.ListNode {
+	pos := p.peek().pos
+	base := len(p.nodeStack)
+	for p.peek().kind != tEOF {
+		if p.peek().kind == tLeftDelim {
+			delim := p.next()
+			t := p.nextNonSpace()
+			if t.kind == tDefine {
+				p.define()
+				continue
+			}
+			p.push(t)
+			p.push(delim)
+		}
+		n, end := p.textOrAction()
+		if end != nil {
+			decline()
+		}
+		p.nodeStack = append(p.nodeStack, n)
+	}
+	return p.newList(pos, base)
+}
+
+func (p *parser) define() {
+	t := p.nextNonSpace()
+	if t.kind != tString && t.kind != tRawString {
+		decline()
+	}
+	name, err := strconv.Unquote(t.val)
+	if err != nil {
+		decline()
+	}
+	p.expect(tRightDelim)
+	outer := p.vars
+	p.vars = []string{"$"}
+	root, end := p.itemList()
+	if end.isElse {
+		decline()
+	}
+	p.vars = outer
+	p.defs = append(p.defs, definition{name, root})
+}
+
+// itemList parses text and actions up to an {{end}} or {{else}}.
+func (p *parser) itemList() (*parse.ListNode, stop) {
+	pos := p.peekNonSpace().pos
+	base := len(p.nodeStack)
+	for p.peekNonSpace().kind != tEOF {
+		n, end := p.textOrAction()
+		if end != nil {
+			return p.newList(pos, base), *end
+		}
+		p.nodeStack = append(p.nodeStack, n)
+	}
+	decline()
+	return nil, stop{}
+}
+
+func (p *parser) textOrAction() (parse.Node, *stop) {
+	switch t := p.nextNonSpace(); t.kind {
+	case tText:
+		if len(p.textBytes) != len(p.lex.input) {
+			p.textBytes = []byte(p.lex.input)
+		}
+		n := p.nodes.texts.new()
+		end := t.pos + len(t.val)
+		n.NodeType, n.Pos, n.Text = parse.NodeText, parse.Pos(t.pos), p.textBytes[t.pos:end:end]
+		return n, nil
+	case tLeftDelim:
+		return p.action()
+	}
+	decline()
+	return nil, nil
+}
+
+func (p *parser) action() (parse.Node, *stop) {
+	switch t := p.nextNonSpace(); t.kind {
+	case tBreak, tContinue:
+		p.expect(tRightDelim)
+		if p.rangeDepth == 0 {
+			decline()
+		}
+		if t.kind == tBreak {
+			return &parse.BreakNode{NodeType: parse.NodeBreak, Pos: parse.Pos(t.pos), Line: p.lines.at(t.pos)}, nil
+		}
+		return &parse.ContinueNode{NodeType: parse.NodeContinue, Pos: parse.Pos(t.pos), Line: p.lines.at(t.pos)}, nil
+	case tElse:
+		if n := p.peekNonSpace(); n.kind == tIf || n.kind == tWith {
+			return nil, &stop{isElse: true, pos: n.pos}
+		}
+		return nil, &stop{isElse: true, pos: p.expect(tRightDelim).pos}
+	case tEnd:
+		return nil, &stop{pos: p.expect(tRightDelim).pos}
+	case tIf:
+		return p.ifControl(), nil
+	case tRange:
+		return p.rangeControl(), nil
+	case tWith:
+		return p.withControl(), nil
+	case tTemplate:
+		return p.templateControl(), nil
+	case tBlock, tDefine:
+		decline()
+	}
+	p.backup()
+	t := p.peek()
+	a := p.nodes.actions.new()
+	a.NodeType, a.Pos, a.Line = parse.NodeAction, parse.Pos(t.pos), p.lines.at(t.pos)
+	a.Pipe = p.pipeline("command", tRightDelim)
+	return a, nil
+}
+
+// pipeline parses optional declarations and commands up to end.
+func (p *parser) pipeline(context string, end kind) *parse.PipeNode {
+	t := p.peekNonSpace()
+	pipe := p.nodes.pipes.new()
+	pipe.NodeType, pipe.Pos, pipe.Line = parse.NodePipe, parse.Pos(t.pos), p.lines.at(t.pos)
+decls:
+	if v := p.peekNonSpace(); v.kind == tVariable {
+		p.next()
+		after := p.peek()
+		n := p.peekNonSpace()
+		switch {
+		case n.kind == tAssign || n.kind == tDeclare:
+			pipe.IsAssign = n.kind == tAssign
+			p.nextNonSpace()
+			pipe.Decl = append(pipe.Decl, p.variable(v.pos, v.val))
+			p.vars = append(p.vars, v.val)
+		case n.kind == tChar && n.val == ",":
+			p.nextNonSpace()
+			pipe.Decl = append(pipe.Decl, p.variable(v.pos, v.val))
+			p.vars = append(p.vars, v.val)
+			if context == "range" && len(pipe.Decl) < 2 {
+				switch p.peekNonSpace().kind {
+				case tVariable, tRightDelim, tRightParen:
+					goto decls
+				}
+			}
+			decline()
+		case after.kind == tSpace:
+			p.push(after)
+			p.push(v)
+		default:
+			p.push(v)
+		}
+	}
+	base := len(p.cmdStack)
+	for {
+		switch t := p.nextNonSpace(); t.kind {
+		case end:
+			cmds := p.cmdStack[base:]
+			if len(cmds) == 0 {
+				decline()
+			}
+			for _, c := range cmds[1:] {
+				switch c.Args[0].Type() {
+				case parse.NodeBool, parse.NodeDot, parse.NodeNil, parse.NodeNumber, parse.NodeString:
+					decline()
+				}
+			}
+			pipe.Cmds = p.nodes.cmdSlices.copyOf(cmds)
+			p.cmdStack = p.cmdStack[:base]
+			return pipe
+		case tBool, tDot, tField, tIdentifier, tNumber, tNil, tRawString, tString, tVariable, tLeftParen:
+			p.backup()
+			p.cmdStack = append(p.cmdStack, p.command())
+		default:
+			decline()
+		}
+	}
+}
+
+func (p *parser) variable(pos int, name string) *parse.VariableNode {
+	v := p.nodes.vars.new()
+	v.NodeType, v.Pos = parse.NodeVariable, parse.Pos(pos)
+	v.Ident = p.nodes.identSlices.copyOf([]string{name})
+	return v
+}
+
+// command parses space-separated operands up to a pipe, which it consumes,
+// or a right delimiter or parenthesis, which it leaves.
+func (p *parser) command() *parse.CommandNode {
+	cmd := p.nodes.commands.new()
+	cmd.NodeType, cmd.Pos = parse.NodeCommand, parse.Pos(p.peekNonSpace().pos)
+	base := len(p.nodeStack)
+	for {
+		if op := p.operand(); op != nil {
+			p.nodeStack = append(p.nodeStack, op)
+		}
+		t := p.next()
+		if t.kind == tSpace {
+			continue
+		}
+		switch t.kind {
+		case tRightDelim, tRightParen:
+			p.backup()
+		case tPipe:
+		default:
+			decline()
+		}
+		break
+	}
+	if len(p.nodeStack) == base {
+		decline()
+	}
+	cmd.Args = p.nodes.nodeSlices.copyOf(p.nodeStack[base:])
+	p.nodeStack = p.nodeStack[:base]
+	return cmd
+}
+
+// operand parses a term and the field accesses chained to it. Fields
+// chained to a field or variable extend its identifier list, and the node
+// then takes the position of the first chained field, as the standard
+// parser does.
+func (p *parser) operand() parse.Node {
+	t := p.nextNonSpace()
+	if t.kind == tField || t.kind == tVariable {
+		return p.fieldOrVariable(t)
+	}
+	node := p.term(t)
+	if node == nil {
+		p.backup()
+		return nil
+	}
+	if p.peek().kind != tField {
+		return node
+	}
+	switch node.Type() {
+	case parse.NodeBool, parse.NodeString, parse.NodeNumber, parse.NodeNil, parse.NodeDot:
+		decline()
+	}
+	c := p.nodes.chains.new()
+	c.NodeType, c.Pos, c.Node = parse.NodeChain, parse.Pos(p.peek().pos), node
+	base := len(p.identStack)
+	for p.peek().kind == tField {
+		p.identStack = append(p.identStack, p.next().val[1:])
+	}
+	c.Field = p.nodes.identSlices.copyOf(p.identStack[base:])
+	p.identStack = p.identStack[:base]
+	return c
+}
+
+func (p *parser) fieldOrVariable(t token) parse.Node {
+	pos := t.pos
+	base := len(p.identStack)
+	if t.kind == tField {
+		p.identStack = append(p.identStack, t.val[1:])
+	} else {
+		if !p.hasVar(t.val) {
+			decline()
+		}
+		p.identStack = append(p.identStack, t.val)
+	}
+	if n := p.peek(); n.kind == tField {
+		pos = n.pos
+		for p.peek().kind == tField {
+			p.identStack = append(p.identStack, p.next().val[1:])
+		}
+	}
+	ident := p.nodes.identSlices.copyOf(p.identStack[base:])
+	p.identStack = p.identStack[:base]
+	if t.kind == tField {
+		f := p.nodes.fields.new()
+		f.NodeType, f.Pos, f.Ident = parse.NodeField, parse.Pos(pos), ident
+		return f
+	}
+	v := p.nodes.vars.new()
+	v.NodeType, v.Pos, v.Ident = parse.NodeVariable, parse.Pos(pos), ident
+	return v
+}
+
+func (p *parser) hasVar(name string) bool {
+	for _, v := range p.vars {
+		if v == name {
+			return true
+		}
+	}
+	return false
+}
+
+// term parses a literal, function name, dot or parenthesized pipeline
+// starting with t, or returns nil when t starts none of them.
+func (p *parser) term(t token) parse.Node {
+	pos := parse.Pos(t.pos)
+	switch t.kind {
+	case tIdentifier:
+		if !p.hasFunction(t.val) {
+			decline()
+		}
+		n := p.nodes.idents.new()
+		n.NodeType, n.Pos, n.Ident = parse.NodeIdentifier, pos, t.val
+		return n
+	case tDot:
+		n := p.nodes.dots.new()
+		n.NodeType, n.Pos = parse.NodeDot, pos
+		return n
+	case tNil:
+		return &parse.NilNode{NodeType: parse.NodeNil, Pos: pos}
+	case tBool:
+		n := p.nodes.bools.new()
+		n.NodeType, n.Pos, n.True = parse.NodeBool, pos, t.val == "true"
+		return n
+	case tNumber:
+		n := p.nodes.numbers.new()
+		n.NodeType, n.Pos = parse.NodeNumber, pos
+		setNumber(n, t.val)
+		return n
+	case tLeftParen:
+		if p.parenDepth >= maxParenDepth {
+			decline()
+		}
+		p.parenDepth++
+		pipe := p.pipeline("parenthesized pipeline", tRightParen)
+		p.parenDepth--
+		return pipe
+	case tString, tRawString:
+		s, err := strconv.Unquote(t.val)
+		if err != nil {
+			decline()
+		}
+		n := p.nodes.strs.new()
+		n.NodeType, n.Pos, n.Quoted, n.Text = parse.NodeString, pos, t.val, s
+		return n
+	}
+	return nil
+}
+
+// control parses the pipeline, list and else list of if, range and with.
+// Variables declared in the pipeline stay visible until the {{end}}.
+func (p *parser) control(context string) (*parse.PipeNode, *parse.ListNode, *parse.ListNode) {
+	nvars := len(p.vars)
+	pipe := p.pipeline(context, tRightDelim)
+	if context == "range" {
+		p.rangeDepth++
+	}
+	list, end := p.itemList()
+	if context == "range" {
+		p.rangeDepth--
+	}
+	var elseList *parse.ListNode
+	if end.isElse {
+		// "{{else if x}}" and "{{else with x}}" read as "{{else}}{{if x}}"
+		// whose {{end}} closes both.
+		switch next := p.peek().kind; {
+		case context == "if" && next == tIf:
+			p.next()
+			p.nodeStack = append(p.nodeStack, p.ifControl())
+			elseList = p.newList(end.pos, len(p.nodeStack)-1)
+		case context == "with" && next == tWith:
+			p.next()
+			p.nodeStack = append(p.nodeStack, p.withControl())
+			elseList = p.newList(end.pos, len(p.nodeStack)-1)
+		default:
+			var last stop
+			elseList, last = p.itemList()
+			if last.isElse {
+				decline()
+			}
+		}
+	}
+	p.vars = p.vars[:nvars]
+	return pipe, list, elseList
+}
+
+func (p *parser) branch(context string, typ parse.NodeType) parse.BranchNode {
+	pipe, list, elseList := p.control(context)
+	return parse.BranchNode{NodeType: typ, Pos: pipe.Pos, Line: pipe.Line, Pipe: pipe, List: list, ElseList: elseList}
+}
+
+func (p *parser) ifControl() parse.Node {
+	n := p.nodes.ifs.new()
+	n.BranchNode = p.branch("if", parse.NodeIf)
+	return n
+}
+
+func (p *parser) rangeControl() parse.Node {
+	n := p.nodes.ranges.new()
+	n.BranchNode = p.branch("range", parse.NodeRange)
+	return n
+}
+
+func (p *parser) withControl() parse.Node {
+	n := p.nodes.withs.new()
+	n.BranchNode = p.branch("with", parse.NodeWith)
+	return n
+}
+
+func (p *parser) templateControl() parse.Node {
+	t := p.nextNonSpace()
+	if t.kind != tString && t.kind != tRawString {
+		decline()
+	}
+	name, err := strconv.Unquote(t.val)
+	if err != nil {
+		decline()
+	}
+	n := p.nodes.tmpls.new()
+	n.NodeType, n.Pos, n.Line, n.Name = parse.NodeTemplate, parse.Pos(t.pos), p.lines.at(t.pos), name
+	if p.nextNonSpace().kind != tRightDelim {
+		p.backup()
+		n.Pipe = p.pipeline("template clause", tRightDelim)
+	}
+	return n
+}
+
+// lineCounter answers "which line is this offset on" for offsets that move
+// mostly forward, counting only the newlines between two queries.
+type lineCounter struct {
+	text string
+	pos  int
+	line int
+}
+
+func (c *lineCounter) at(pos int) int {
+	if pos >= c.pos {
+		c.line += strings.Count(c.text[c.pos:pos], "\n")
+	} else {
+		c.line -= strings.Count(c.text[pos:c.pos], "\n")
+	}
+	c.pos = pos
+	return c.line
+}
