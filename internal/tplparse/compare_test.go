@@ -85,34 +85,35 @@ func diffValue(g, w reflect.Value, path string) string {
 			}
 		}
 		return ""
-	case reflect.String:
-		if g.String() != w.String() {
-			return fmt.Sprintf("%s: %q, want %q", path, g.String(), w.String())
-		}
-	case reflect.Bool:
-		if g.Bool() != w.Bool() {
-			return fmt.Sprintf("%s: %v, want %v", path, g.Bool(), w.Bool())
-		}
-	case reflect.Int, reflect.Int64:
-		if g.Int() != w.Int() {
-			return fmt.Sprintf("%s: %d, want %d", path, g.Int(), w.Int())
-		}
-	case reflect.Uint8, reflect.Uint64:
-		if g.Uint() != w.Uint() {
-			return fmt.Sprintf("%s: %d, want %d", path, g.Uint(), w.Uint())
-		}
-	case reflect.Float64:
-		if g.Float() != w.Float() {
-			return fmt.Sprintf("%s: %v, want %v", path, g.Float(), w.Float())
-		}
-	case reflect.Complex128:
-		if g.Complex() != w.Complex() {
-			return fmt.Sprintf("%s: %v, want %v", path, g.Complex(), w.Complex())
-		}
-	default:
+	}
+	gv, gok := scalar(g)
+	wv, wok := scalar(w)
+	if !gok || !wok {
 		return fmt.Sprintf("%s: cannot compare kind %s", path, w.Kind())
 	}
+	if gv != wv {
+		return fmt.Sprintf("%s: %#v, want %#v", path, gv, wv)
+	}
 	return ""
+}
+
+// scalar reads a value of a basic kind, exported field or not.
+func scalar(v reflect.Value) (any, bool) {
+	switch v.Kind() {
+	case reflect.String:
+		return v.String(), true
+	case reflect.Bool:
+		return v.Bool(), true
+	case reflect.Int, reflect.Int64:
+		return v.Int(), true
+	case reflect.Uint8, reflect.Uint64:
+		return v.Uint(), true
+	case reflect.Float64:
+		return v.Float(), true
+	case reflect.Complex128:
+		return v.Complex(), true
+	}
+	return nil, false
 }
 
 // diffPositions checks that every node of g reports, through g, the error

@@ -156,7 +156,8 @@ func (p *parser) file() *parse.ListNode {
 	return p.newList(pos, base)
 }
 
-func (p *parser) define() {
+// templateName reads the quoted name after define or template.
+func (p *parser) templateName() (token, string) {
 	t := p.nextNonSpace()
 	if t.kind != tString && t.kind != tRawString {
 		decline()
@@ -165,6 +166,11 @@ func (p *parser) define() {
 	if err != nil {
 		decline()
 	}
+	return t, name
+}
+
+func (p *parser) define() {
+	_, name := p.templateName()
 	p.expect(tRightDelim)
 	outer := p.vars
 	p.vars = []string{"$"}
@@ -521,14 +527,7 @@ func (p *parser) withControl() parse.Node {
 }
 
 func (p *parser) templateControl() parse.Node {
-	t := p.nextNonSpace()
-	if t.kind != tString && t.kind != tRawString {
-		decline()
-	}
-	name, err := strconv.Unquote(t.val)
-	if err != nil {
-		decline()
-	}
+	t, name := p.templateName()
 	n := p.nodes.tmpls.new()
 	n.NodeType, n.Pos, n.Line, n.Name = parse.NodeTemplate, parse.Pos(t.pos), p.lines.at(t.pos), name
 	if p.nextNonSpace().kind != tRightDelim {
