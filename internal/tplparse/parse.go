@@ -30,7 +30,6 @@ func parseFast(name, text string, funcs []map[string]any) (trees map[string]*par
 		lex:   lexer{input: text},
 		lines: lineCounter{text: text, line: 1},
 		funcs: funcs,
-		nodes: &nodes{},
 		vars:  []string{"$"},
 	}
 	// Identifiers named break or continue are functions, not keywords,

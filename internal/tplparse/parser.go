@@ -1,6 +1,7 @@
 package tplparse
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"text/template/parse"
@@ -9,29 +10,13 @@ import (
 // maxParenDepth is the standard parser's limit on nested parentheses.
 const maxParenDepth = 10000
 
-// nodes holds the blocks every node of one parse is carved from.
-type nodes struct {
-	lists    block[parse.ListNode]
-	texts    block[parse.TextNode]
-	pipes    block[parse.PipeNode]
-	actions  block[parse.ActionNode]
-	commands block[parse.CommandNode]
-	idents   block[parse.IdentifierNode]
-	vars     block[parse.VariableNode]
-	dots     block[parse.DotNode]
-	fields   block[parse.FieldNode]
-	chains   block[parse.ChainNode]
-	bools    block[parse.BoolNode]
-	numbers  block[parse.NumberNode]
-	strs     block[parse.StringNode]
-	ifs      block[parse.IfNode]
-	ranges   block[parse.RangeNode]
-	withs    block[parse.WithNode]
-	tmpls    block[parse.TemplateNode]
-
-	nodeSlices  slices[parse.Node]
-	cmdSlices   slices[*parse.CommandNode]
-	identSlices slices[string]
+// detach copies a region of a scratch stack into a slice of its own, nil
+// when empty as the standard parser leaves empty lists.
+func detach[T any](stack []T) []T {
+	if len(stack) == 0 {
+		return nil
+	}
+	return slices.Clone(stack)
 }
 
 // stop tells how an item list ended: at {{end}}, or at {{else}}, whose
@@ -51,7 +36,6 @@ type parser struct {
 	lex   lexer
 	lines lineCounter
 	funcs []map[string]any
-	nodes *nodes
 
 	// pushed holds tokens given back to the stream, last one on top; last
 	// is the token next returned most recently, so backup can give it back.
@@ -125,9 +109,7 @@ func (p *parser) hasFunction(name string) bool {
 }
 
 func (p *parser) newList(pos int, base int) *parse.ListNode {
-	l := p.nodes.lists.new()
-	l.NodeType, l.Pos = parse.NodeList, parse.Pos(pos)
-	l.Nodes = p.nodes.nodeSlices.copyOf(p.nodeStack[base:])
+	l := &parse.ListNode{NodeType: parse.NodeList, Pos: parse.Pos(pos), Nodes: detach(p.nodeStack[base:])}
 	p.nodeStack = p.nodeStack[:base]
 	return l
 }
@@ -203,10 +185,8 @@ func (p *parser) textOrAction() (parse.Node, *stop) {
 		if len(p.textBytes) != len(p.lex.input) {
 			p.textBytes = []byte(p.lex.input)
 		}
-		n := p.nodes.texts.new()
 		end := t.pos + len(t.val)
-		n.NodeType, n.Pos, n.Text = parse.NodeText, parse.Pos(t.pos), p.textBytes[t.pos:end:end]
-		return n, nil
+		return &parse.TextNode{NodeType: parse.NodeText, Pos: parse.Pos(t.pos), Text: p.textBytes[t.pos:end:end]}, nil
 	case tLeftDelim:
 		return p.action()
 	}
@@ -245,17 +225,14 @@ func (p *parser) action() (parse.Node, *stop) {
 	}
 	p.backup()
 	t := p.peek()
-	a := p.nodes.actions.new()
-	a.NodeType, a.Pos, a.Line = parse.NodeAction, parse.Pos(t.pos), p.lines.at(t.pos)
-	a.Pipe = p.pipeline("command", tRightDelim)
-	return a, nil
+	line := p.lines.at(t.pos)
+	return &parse.ActionNode{NodeType: parse.NodeAction, Pos: parse.Pos(t.pos), Line: line, Pipe: p.pipeline("command", tRightDelim)}, nil
 }
 
 // pipeline parses optional declarations and commands up to end.
 func (p *parser) pipeline(context string, end kind) *parse.PipeNode {
 	t := p.peekNonSpace()
-	pipe := p.nodes.pipes.new()
-	pipe.NodeType, pipe.Pos, pipe.Line = parse.NodePipe, parse.Pos(t.pos), p.lines.at(t.pos)
+	pipe := &parse.PipeNode{NodeType: parse.NodePipe, Pos: parse.Pos(t.pos), Line: p.lines.at(t.pos)}
 decls:
 	if v := p.peekNonSpace(); v.kind == tVariable {
 		p.next()
@@ -299,7 +276,7 @@ decls:
 					decline()
 				}
 			}
-			pipe.Cmds = p.nodes.cmdSlices.copyOf(cmds)
+			pipe.Cmds = detach(cmds)
 			p.cmdStack = p.cmdStack[:base]
 			return pipe
 		case tBool, tDot, tField, tIdentifier, tNumber, tNil, tRawString, tString, tVariable, tLeftParen:
@@ -312,17 +289,13 @@ decls:
 }
 
 func (p *parser) variable(pos int, name string) *parse.VariableNode {
-	v := p.nodes.vars.new()
-	v.NodeType, v.Pos = parse.NodeVariable, parse.Pos(pos)
-	v.Ident = p.nodes.identSlices.copyOf([]string{name})
-	return v
+	return &parse.VariableNode{NodeType: parse.NodeVariable, Pos: parse.Pos(pos), Ident: []string{name}}
 }
 
 // command parses space-separated operands up to a pipe, which it consumes,
 // or a right delimiter or parenthesis, which it leaves.
 func (p *parser) command() *parse.CommandNode {
-	cmd := p.nodes.commands.new()
-	cmd.NodeType, cmd.Pos = parse.NodeCommand, parse.Pos(p.peekNonSpace().pos)
+	cmd := &parse.CommandNode{NodeType: parse.NodeCommand, Pos: parse.Pos(p.peekNonSpace().pos)}
 	base := len(p.nodeStack)
 	for {
 		if op := p.operand(); op != nil {
@@ -344,7 +317,7 @@ func (p *parser) command() *parse.CommandNode {
 	if len(p.nodeStack) == base {
 		decline()
 	}
-	cmd.Args = p.nodes.nodeSlices.copyOf(p.nodeStack[base:])
+	cmd.Args = detach(p.nodeStack[base:])
 	p.nodeStack = p.nodeStack[:base]
 	return cmd
 }
@@ -370,13 +343,12 @@ func (p *parser) operand() parse.Node {
 	case parse.NodeBool, parse.NodeString, parse.NodeNumber, parse.NodeNil, parse.NodeDot:
 		decline()
 	}
-	c := p.nodes.chains.new()
-	c.NodeType, c.Pos, c.Node = parse.NodeChain, parse.Pos(p.peek().pos), node
+	c := &parse.ChainNode{NodeType: parse.NodeChain, Pos: parse.Pos(p.peek().pos), Node: node}
 	base := len(p.identStack)
 	for p.peek().kind == tField {
 		p.identStack = append(p.identStack, p.next().val[1:])
 	}
-	c.Field = p.nodes.identSlices.copyOf(p.identStack[base:])
+	c.Field = detach(p.identStack[base:])
 	p.identStack = p.identStack[:base]
 	return c
 }
@@ -398,16 +370,12 @@ func (p *parser) fieldOrVariable(t token) parse.Node {
 			p.identStack = append(p.identStack, p.next().val[1:])
 		}
 	}
-	ident := p.nodes.identSlices.copyOf(p.identStack[base:])
+	ident := detach(p.identStack[base:])
 	p.identStack = p.identStack[:base]
 	if t.kind == tField {
-		f := p.nodes.fields.new()
-		f.NodeType, f.Pos, f.Ident = parse.NodeField, parse.Pos(pos), ident
-		return f
+		return &parse.FieldNode{NodeType: parse.NodeField, Pos: parse.Pos(pos), Ident: ident}
 	}
-	v := p.nodes.vars.new()
-	v.NodeType, v.Pos, v.Ident = parse.NodeVariable, parse.Pos(pos), ident
-	return v
+	return &parse.VariableNode{NodeType: parse.NodeVariable, Pos: parse.Pos(pos), Ident: ident}
 }
 
 func (p *parser) hasVar(name string) bool {
@@ -428,22 +396,15 @@ func (p *parser) term(t token) parse.Node {
 		if !p.hasFunction(t.val) {
 			decline()
 		}
-		n := p.nodes.idents.new()
-		n.NodeType, n.Pos, n.Ident = parse.NodeIdentifier, pos, t.val
-		return n
+		return &parse.IdentifierNode{NodeType: parse.NodeIdentifier, Pos: pos, Ident: t.val}
 	case tDot:
-		n := p.nodes.dots.new()
-		n.NodeType, n.Pos = parse.NodeDot, pos
-		return n
+		return &parse.DotNode{NodeType: parse.NodeDot, Pos: pos}
 	case tNil:
 		return &parse.NilNode{NodeType: parse.NodeNil, Pos: pos}
 	case tBool:
-		n := p.nodes.bools.new()
-		n.NodeType, n.Pos, n.True = parse.NodeBool, pos, t.val == "true"
-		return n
+		return &parse.BoolNode{NodeType: parse.NodeBool, Pos: pos, True: t.val == "true"}
 	case tNumber:
-		n := p.nodes.numbers.new()
-		n.NodeType, n.Pos = parse.NodeNumber, pos
+		n := &parse.NumberNode{NodeType: parse.NodeNumber, Pos: pos}
 		setNumber(n, t.val)
 		return n
 	case tLeftParen:
@@ -459,9 +420,7 @@ func (p *parser) term(t token) parse.Node {
 		if err != nil {
 			decline()
 		}
-		n := p.nodes.strs.new()
-		n.NodeType, n.Pos, n.Quoted, n.Text = parse.NodeString, pos, t.val, s
-		return n
+		return &parse.StringNode{NodeType: parse.NodeString, Pos: pos, Quoted: t.val, Text: s}
 	}
 	return nil
 }
@@ -509,27 +468,20 @@ func (p *parser) branch(context string, typ parse.NodeType) parse.BranchNode {
 }
 
 func (p *parser) ifControl() parse.Node {
-	n := p.nodes.ifs.new()
-	n.BranchNode = p.branch("if", parse.NodeIf)
-	return n
+	return &parse.IfNode{BranchNode: p.branch("if", parse.NodeIf)}
 }
 
 func (p *parser) rangeControl() parse.Node {
-	n := p.nodes.ranges.new()
-	n.BranchNode = p.branch("range", parse.NodeRange)
-	return n
+	return &parse.RangeNode{BranchNode: p.branch("range", parse.NodeRange)}
 }
 
 func (p *parser) withControl() parse.Node {
-	n := p.nodes.withs.new()
-	n.BranchNode = p.branch("with", parse.NodeWith)
-	return n
+	return &parse.WithNode{BranchNode: p.branch("with", parse.NodeWith)}
 }
 
 func (p *parser) templateControl() parse.Node {
 	t, name := p.templateName()
-	n := p.nodes.tmpls.new()
-	n.NodeType, n.Pos, n.Line, n.Name = parse.NodeTemplate, parse.Pos(t.pos), p.lines.at(t.pos), name
+	n := &parse.TemplateNode{NodeType: parse.NodeTemplate, Pos: parse.Pos(t.pos), Line: p.lines.at(t.pos), Name: name}
 	if p.nextNonSpace().kind != tRightDelim {
 		p.backup()
 		n.Pipe = p.pipeline("template clause", tRightDelim)
