@@ -26,6 +26,7 @@ type listFlags struct {
 	opts                                                      release.ListOptions
 	deployed, failed, pending, superseded, uninstalled, short bool
 	uninstalling, noHeaders                                   bool
+	timeFormat                                                string
 }
 
 func newListCommand(streams IO) *cobra.Command {
@@ -37,7 +38,9 @@ func newListCommand(streams IO) *cobra.Command {
 		Short:   "List releases",
 		Long: `List releases. By default only deployed and failed releases of the current
 namespace are listed; --all and the status flags change that, -A lists every
-namespace, --filter keeps names matching a regular expression.`,
+namespace, --filter keeps names matching a regular expression. Releases are
+ordered by name, or by last deployment with --date, oldest first; --reverse
+turns either around, and --offset and --max page through the result.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, ns, err := k.releaseConfig(streams)
@@ -46,6 +49,9 @@ namespace, --filter keeps names matching a regular expression.`,
 			}
 			f.opts.Namespace = ns
 			f.opts.States = f.states()
+			if f.opts.Max < 0 || f.opts.Offset < 0 {
+				return fmt.Errorf("--max and --offset must not be negative")
+			}
 			rels, err := release.List(cmd.Context(), cfg, f.opts)
 			if err != nil {
 				return err
@@ -67,6 +73,11 @@ namespace, --filter keeps names matching a regular expression.`,
 	fs.BoolVar(&f.uninstalling, "uninstalling", false, "show releases that are currently being uninstalled")
 	fs.BoolVarP(&f.short, "short", "q", false, "output short (quiet) listing format")
 	fs.BoolVar(&f.noHeaders, "no-headers", false, "don't print headers when using the default output format")
+	fs.BoolVarP(&f.opts.ByDate, "date", "d", false, "sort by release date")
+	fs.BoolVarP(&f.opts.Reverse, "reverse", "r", false, "reverse the sort order")
+	fs.IntVarP(&f.opts.Max, "max", "m", 256, "maximum number of releases to fetch (0: no limit)")
+	fs.IntVar(&f.opts.Offset, "offset", 0, "next release index in the list, used to offset from start value")
+	fs.StringVar(&f.timeFormat, "time-format", "", `format time using golang time formatter. Example: --time-format "2006-01-02 15:04:05Z0700"`)
 	return cmd
 }
 
@@ -90,8 +101,11 @@ func (f *listFlags) print(w io.Writer, rels []*release.Release) error {
 	entries := make([]listEntry, 0, len(rels))
 	for _, r := range rels {
 		updated := "-"
-		if !r.Info.LastDeployed.IsZero() {
-			updated = r.Info.LastDeployed.Local().String()
+		if t := r.Info.LastDeployed.Local(); !t.IsZero() {
+			updated = t.String()
+			if f.timeFormat != "" {
+				updated = t.Format(f.timeFormat)
+			}
 		}
 		entries = append(entries, listEntry{Name: r.Name, Namespace: r.Namespace, Revision: strconv.Itoa(r.Version),
 			Updated: updated, Status: string(r.Info.Status), Chart: r.ChartName(), AppVersion: r.AppVersion()})

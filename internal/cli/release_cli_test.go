@@ -56,7 +56,7 @@ func TestReleaseCommandsHaveHelmFlags(t *testing.T) {
 		{[]string{"uninstall"}, append([]string{"--keep-history", "--wait"}, cluster...)},
 		{[]string{"history"}, append([]string{"--max", "--output"}, cluster...)},
 		{[]string{"status"}, append([]string{"--revision", "--output"}, cluster...)},
-		{[]string{"list"}, append([]string{"--all-namespaces", "--all", "--deployed", "--failed", "--pending", "--superseded", "--uninstalled", "--filter", "--output"}, cluster...)},
+		{[]string{"list"}, append([]string{"--all-namespaces", "--all", "--deployed", "--failed", "--pending", "--superseded", "--uninstalled", "--filter", "--output", "--date", "--reverse", "--max", "--offset", "--time-format"}, cluster...)},
 		{[]string{"get", "values"}, append([]string{"--revision", "--all", "--output"}, cluster...)},
 		{[]string{"test"}, append([]string{"--timeout"}, cluster...)},
 	}

@@ -1,10 +1,12 @@
 package release
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/kpkg/kpkg/pkg/kube"
 )
@@ -69,6 +71,13 @@ type ListOptions struct {
 	All bool
 	// Filter keeps release names matching it.
 	Filter string
+	// ByDate orders by last deployment, oldest first, instead of by name.
+	ByDate bool
+	// Reverse reverses the order.
+	Reverse bool
+	// Offset skips that many releases of the ordered list; Max keeps at
+	// most that many after it (0: no limit).
+	Offset, Max int
 }
 
 // List returns the newest revision of each release, by namespace and name.
@@ -102,5 +111,34 @@ func List(ctx context.Context, c *Config, o ListOptions) ([]*Release, error) {
 			out = append(out, r)
 		}
 	}
-	return out, nil
+	orderReleases(out, o.ByDate, o.Reverse)
+	return page(out, o.Offset, o.Max), nil
+}
+
+// orderReleases sorts as Helm's list does: by name, or by deployment time
+// to the second, either reversed. Ties keep namespace order, so the output
+// does not depend on the sort's stability.
+func orderReleases(rels []*Release, byDate, reverse bool) {
+	slices.SortStableFunc(rels, func(a, b *Release) int {
+		if byDate {
+			return cmp.Compare(a.Info.LastDeployed.Unix(), b.Info.LastDeployed.Unix())
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	if reverse {
+		slices.Reverse(rels)
+	}
+}
+
+// page returns at most limit releases starting at offset; limit 0 means
+// all.
+func page(rels []*Release, offset, limit int) []*Release {
+	if offset >= len(rels) {
+		return nil
+	}
+	rels = rels[max(offset, 0):]
+	if limit > 0 && limit < len(rels) {
+		rels = rels[:limit]
+	}
+	return rels
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -124,6 +125,16 @@ func checkReadCommands(t *testing.T, ns string) {
 	}
 	if list[0]["updated"] == "" {
 		t.Errorf("list entry has no updated time")
+	}
+	if names := listNames(t, ns, "--max", "1", "--date", "-r"); names != "web" {
+		t.Errorf("list --max 1 --date -r = %q", names)
+	}
+	if names := listNames(t, ns, "--offset", "1"); names != "" {
+		t.Errorf("list --offset 1 with one release = %q", names)
+	}
+	r = mustKpkg(t, ns, "list", "--time-format", "2006", "--no-headers")
+	if year := fmt.Sprint(time.Now().Year()); !strings.Contains(r.stdout, " "+year+" ") {
+		t.Errorf("list --time-format 2006 does not show the year %s:\n%s", year, r.stdout)
 	}
 
 	var status struct {
