@@ -36,6 +36,12 @@ annotated helm.sh/resource-policy: keep) and its revisions, or with
 						fmt.Fprintln(streams.Out, k)
 					}
 				}
+				if len(res.Gone) > 0 {
+					fmt.Fprintln(streams.Out, "These resources were not deleted because the cluster no longer serves their kind:")
+					for _, g := range res.Gone {
+						fmt.Fprintln(streams.Out, g)
+					}
+				}
 				fmt.Fprintf(streams.Out, "release %q uninstalled\n", name)
 			}
 			return nil

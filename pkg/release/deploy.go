@@ -73,7 +73,7 @@ func (c *Config) deleteStale(ctx context.Context, rel *Release, target []*resour
 		if old == nil {
 			continue
 		}
-		infos, err := c.Kube.Build(ctx, rel.Namespace, old.Manifest)
+		infos, _, err := c.Kube.BuildStored(ctx, rel.Namespace, old.Manifest)
 		if err != nil {
 			c.logf("warning: cannot read the objects of revision %d to remove the ones no longer rendered: %v", old.Version, err)
 			continue

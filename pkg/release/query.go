@@ -49,7 +49,7 @@ func GetStatus(ctx context.Context, c *Config, namespace, name string, version i
 	if rel.Info.Status == StatusUninstalled {
 		return res, nil
 	}
-	infos, err := c.Kube.Build(ctx, rel.Namespace, rel.Manifest)
+	infos, _, err := c.Kube.BuildStored(ctx, rel.Namespace, rel.Manifest)
 	if err != nil {
 		return nil, fmt.Errorf("status of release %s: %w", name, err)
 	}

@@ -27,6 +27,9 @@ type UninstallResult struct {
 	Release *Release
 	// Kept lists objects left in place by helm.sh/resource-policy: keep.
 	Kept []string
+	// Gone lists objects whose kind the cluster no longer serves in any
+	// version, so they cannot exist and were not deleted.
+	Gone []string
 }
 
 // Uninstall deletes a release's objects and, unless KeepHistory, its
@@ -110,10 +113,11 @@ func (c *Config) removeObjects(ctx context.Context, rel *Release, res *Uninstall
 			return err
 		}
 	}
-	infos, err := c.Kube.Build(ctx, rel.Namespace, rel.Manifest)
+	infos, gone, err := c.Kube.BuildStored(ctx, rel.Namespace, rel.Manifest)
 	if err != nil {
 		return err
 	}
+	res.Gone = gone
 	owner := kube.Owner{Name: rel.Name, Namespace: rel.Namespace}
 	var doomed = infos[:0:0]
 	for _, info := range infos {

@@ -195,7 +195,7 @@ func (c *Config) cleanupNew(ctx context.Context, rel, deployed *Release) error {
 		return err
 	}
 	if deployed != nil {
-		old, err := c.Kube.Build(ctx, rel.Namespace, deployed.Manifest)
+		old, _, err := c.Kube.BuildStored(ctx, rel.Namespace, deployed.Manifest)
 		if err != nil {
 			return err
 		}
