@@ -2,6 +2,9 @@ package cli
 
 import (
 	"errors"
+	"fmt"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,13 +15,19 @@ import (
 func newTestCommand(streams IO) *cobra.Command {
 	k := newKubeFlags()
 	var o release.TestOptions
+	var filters []string
 	cmd := &cobra.Command{
 		Use:   "test RELEASE",
 		Short: "Run the tests of a release",
 		Long: `Run the tests of a release: its hooks annotated helm.sh/hook: test, in weight
-order, each waited on until it succeeds or fails.`,
+order, each waited on until it succeeds or fails. Each test's last run is
+stored with the revision and shown by status. --filter name=NAME runs only
+the named tests, --filter '!name=NAME' skips them.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
+			if o.Include, o.Exclude, err = parseTestFilters(filters); err != nil {
+				return err
+			}
 			cfg, ns, err := k.releaseConfig(streams)
 			if err != nil {
 				return err
@@ -33,5 +42,24 @@ order, each waited on until it succeeds or fails.`,
 	fs := cmd.Flags()
 	k.register(fs)
 	fs.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "time to wait for any individual Kubernetes operation (like Jobs for hooks)")
+	fs.StringSliceVar(&filters, "filter", nil, `specify tests by attribute (currently "name") using attribute=value syntax or '!attribute=value' to exclude a test (can specify multiple or separate values with commas: name=test1,name=test2)`)
 	return cmd
+}
+
+var excludeName = regexp.MustCompile(`^!\s?name=`)
+
+// parseTestFilters splits --filter values into the names to run and the
+// names to skip.
+func parseTestFilters(filters []string) (include, exclude []string, err error) {
+	for _, f := range filters {
+		switch {
+		case strings.HasPrefix(f, "name="):
+			include = append(include, strings.TrimPrefix(f, "name="))
+		case excludeName.MatchString(f):
+			exclude = append(exclude, excludeName.ReplaceAllLiteralString(f, ""))
+		default:
+			return nil, nil, fmt.Errorf("invalid --filter %q: use name=TEST to run a test or '!name=TEST' to skip it", f)
+		}
+	}
+	return include, exclude, nil
 }

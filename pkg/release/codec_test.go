@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/kpkg/kpkg/pkg/chart"
 	"github.com/kpkg/kpkg/pkg/render"
 )
@@ -123,5 +125,46 @@ func TestCheckLabelsRejectsReserved(t *testing.T) {
 	}
 	if err := checkLabels(map[string]string{"team": "x"}); err != nil {
 		t.Errorf("team label: %v", err)
+	}
+}
+
+// Hook runs live in the head's annotations, which Update patches; the
+// payload written before the hooks ran never changes.
+func TestHookRunsRoundTripThroughAnnotations(t *testing.T) {
+	started := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	newRel := func() *Release {
+		rel := &Release{Name: "web", Namespace: "ns", Version: 2, Info: &Info{Status: StatusDeployed}}
+		for _, name := range []string{"smoke", "migrate"} {
+			h := &Hook{}
+			h.Name, h.Kind = name, "Job"
+			rel.Hooks = append(rel.Hooks, h)
+		}
+		return rel
+	}
+	ran := newRel()
+	ran.Hooks[0].LastRun = HookRun{StartedAt: started, CompletedAt: started.Add(time.Second), Phase: "Succeeded"}
+	ann, err := mutableAnnotations(ran)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := newRel()
+	if err := applyHookRuns(read, metav1.ObjectMeta{Annotations: ann}); err != nil {
+		t.Fatal(err)
+	}
+	if got := read.Hooks[0].LastRun; !got.StartedAt.Equal(started) || got.Phase != "Succeeded" {
+		t.Errorf("smoke's run = %+v", got)
+	}
+	if got := read.Hooks[1].LastRun; !got.StartedAt.IsZero() {
+		t.Errorf("migrate never ran but has run %+v", got)
+	}
+	if _, ok := ann[annHooks]; !ok {
+		t.Errorf("no %s annotation", annHooks)
+	}
+	if ann, _ := mutableAnnotations(newRel()); ann[annHooks] != "" {
+		t.Errorf("hooks that never ran wrote %s=%q", annHooks, ann[annHooks])
+	}
+	bad := newRel()
+	if err := applyHookRuns(bad, metav1.ObjectMeta{Annotations: map[string]string{annHooks: "{"}}); err == nil || !strings.Contains(err.Error(), annHooks) {
+		t.Errorf("a corrupt annotation gave %v", err)
 	}
 }

@@ -54,7 +54,11 @@ func hooksFor(rel *Release, event render.HookEvent) []*Hook {
 // waited on until they complete (each within timeout); any failure stops
 // the sequence.
 func (c *Config) runHooks(ctx context.Context, rel *Release, event render.HookEvent, timeout time.Duration) error {
-	for _, h := range hooksFor(rel, event) {
+	return c.runHookList(ctx, rel, event, hooksFor(rel, event), timeout)
+}
+
+func (c *Config) runHookList(ctx context.Context, rel *Release, event render.HookEvent, hooks []*Hook, timeout time.Duration) error {
+	for _, h := range hooks {
 		if err := c.runHook(ctx, rel, h, timeout); err != nil {
 			return &HookError{Event: event, Hook: h.Name, Err: err}
 		}

@@ -64,3 +64,37 @@ func TestOrderByDateTiesKeepStoreOrder(t *testing.T) {
 		t.Fatalf("order %s,%s; want b,a", rels[0].Name, rels[1].Name)
 	}
 }
+
+func TestTestSelection(t *testing.T) {
+	hooks := func() []*Hook {
+		var out []*Hook
+		for _, n := range []string{"a", "b", "c"} {
+			h := &Hook{}
+			h.Name = n
+			out = append(out, h)
+		}
+		return out
+	}
+	tests := []struct {
+		name             string
+		include, exclude []string
+		want             string
+	}{
+		{"no filter", nil, nil, "a b c"},
+		{"include", []string{"a", "c"}, nil, "a c"},
+		{"exclude", nil, []string{"b"}, "a c"},
+		{"exclude wins over include", []string{"a", "b"}, []string{"b"}, "a"},
+		{"unknown name", []string{"z"}, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, h := range (TestOptions{Include: tt.include, Exclude: tt.exclude}).selected(hooks()) {
+				got = append(got, h.Name)
+			}
+			if s := strings.Join(got, " "); s != tt.want {
+				t.Fatalf("got %q, want %q", s, tt.want)
+			}
+		})
+	}
+}

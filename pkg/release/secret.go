@@ -30,6 +30,7 @@ const (
 	annParts  = "kpkg.dev/parts"
 	annDigest = "kpkg.dev/payload-digest"
 	annFormat = "kpkg.dev/format"
+	annHooks  = "kpkg.dev/hook-runs"
 	dataKey   = "release"
 )
 
@@ -92,7 +93,7 @@ func headSecret(rel *Release, first []byte, parts int, sum string) (*corev1.Secr
 }
 
 // mutableAnnotations encodes Info (without the notes, which never change
-// and live in the payload) and the chart summary.
+// and live in the payload), the chart summary and the hooks' last runs.
 func mutableAnnotations(rel *Release) (map[string]string, error) {
 	info := *rel.Info
 	info.Notes = ""
@@ -111,7 +112,42 @@ func mutableAnnotations(rel *Release) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]string{annInfo: string(ib), annChart: string(cb)}, nil
+	ann := map[string]string{annInfo: string(ib), annChart: string(cb)}
+	runs := map[string]HookRun{}
+	for _, h := range rel.Hooks {
+		if !h.LastRun.StartedAt.IsZero() {
+			runs[hookKey(h)] = h.LastRun
+		}
+	}
+	if len(runs) > 0 {
+		rb, err := json.Marshal(runs)
+		if err != nil {
+			return nil, err
+		}
+		ann[annHooks] = string(rb)
+	}
+	return ann, nil
+}
+
+// hookKey identifies a hook among a revision's hooks.
+func hookKey(h *Hook) string { return h.Kind + "/" + h.Name }
+
+// applyHookRuns sets each hook's last run from a head's annotation.
+func applyHookRuns(rel *Release, m metav1.ObjectMeta) error {
+	raw := m.Annotations[annHooks]
+	if raw == "" {
+		return nil
+	}
+	var runs map[string]HookRun
+	if err := json.Unmarshal([]byte(raw), &runs); err != nil {
+		return fmt.Errorf("secret %s/%s: bad %s annotation: %w", m.Namespace, m.Name, annHooks, err)
+	}
+	for _, h := range rel.Hooks {
+		if run, ok := runs[hookKey(h)]; ok {
+			h.LastRun = run
+		}
+	}
+	return nil
 }
 
 // fromMeta builds a summary Release (no payload) from a head's metadata.

@@ -123,6 +123,9 @@ func (s *Store) Get(ctx context.Context, namespace, name string, version int) (*
 	notes := rel.Info.Notes
 	rel.Info = sumRel.Info
 	rel.Info.Notes = notes
+	if err := applyHookRuns(rel, head.ObjectMeta); err != nil {
+		return nil, err
+	}
 	return rel, nil
 }
 

@@ -78,6 +78,14 @@ func TestReleaseLifecycle(t *testing.T) {
 	if !strings.Contains(r.stdout, "TEST SUITE:     web-smoke-test") || !strings.Contains(r.stdout, "Phase:          Succeeded") {
 		t.Errorf("test output:\n%s", r.stdout)
 	}
+	// The run is stored with the revision: status shows it, and a test
+	// run that skips the only test keeps it.
+	if r = mustKpkg(t, ns, "status", "web"); !strings.Contains(r.stdout, "Phase:          Succeeded") {
+		t.Errorf("status after test does not show the test run:\n%s", r.stdout)
+	}
+	if r = mustKpkg(t, ns, "test", "web", "--filter", "!name=web-smoke-test"); !strings.Contains(r.stdout, "Phase:          Succeeded") {
+		t.Errorf("test --filter excluding every test:\n%s", r.stdout)
+	}
 
 	// --reuse-values keeps revision 3's values (those of revision 1).
 	mustKpkg(t, ns, "upgrade", "web", chart, "--reuse-values", "--set", "replicas=2", "--wait")
