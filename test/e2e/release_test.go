@@ -246,7 +246,7 @@ func TestTodoAppRelease(t *testing.T) {
 		t.Logf("stored revision %s: %d bytes (data + annotations)", s.Name, secretSize(s))
 	}
 
-	mustKpkg(t, ns, "uninstall", "todo", "--wait")
+	r := mustKpkg(t, ns, "uninstall", "todo", "--wait")
 	for _, name := range []string{"todo-todo-app-todo-ui", "todo-todo-app-todo-api", "todo-todo-app-user-api"} {
 		if _, err := env.Client.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{}); err == nil {
 			t.Errorf("Deployment %s still exists after uninstall", name)
@@ -255,6 +255,16 @@ func TestTodoAppRelease(t *testing.T) {
 	if left := releaseSecrets(t, ns, "todo"); len(left) != 0 {
 		t.Errorf("uninstall left %d release Secrets", len(left))
 	}
+	// The MongoDB volume outlives the release, and so does the password it
+	// was initialised with: a reinstall reads it back.
+	if !strings.Contains(r.stdout, "Secret todo-mongodb") {
+		t.Errorf("uninstall does not report keeping the MongoDB Secret:\n%s", r.stdout)
+	}
+	mustKpkg(t, ns, "install", "todo", chart)
+	if got := secretValue(t, ns, "todo-mongodb"); got != pw {
+		t.Errorf("reinstalling over the kept volume generated a new MongoDB password")
+	}
+	mustKpkg(t, ns, "uninstall", "todo")
 }
 
 // wantReplicas checks each Deployment's desired and available replicas.
