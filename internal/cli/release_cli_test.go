@@ -29,6 +29,8 @@ func TestReleaseCommandErrors(t *testing.T) {
 		{"unreachable API server", []string{"history", "web", "--kubeconfig", empty, "--kube-apiserver", "https://127.0.0.1:1", "--kube-insecure-skip-tls-verify"}, "127.0.0.1:1"},
 		{"get needs a subcommand target", []string{"get", "values"}, "accepts 1 arg"},
 		{"upgrade needs a chart", []string{"upgrade", "web"}, "accepts 2 arg"},
+		{"bad diff revision", []string{"diff", "revision", "web", "1", "latest"}, `invalid revision "latest"`},
+		{"bad diff rollback revision", []string{"diff", "rollback", "web", "0"}, `invalid revision "0"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,7 +60,10 @@ func TestReleaseCommandsHaveHelmFlags(t *testing.T) {
 		{[]string{"status"}, append([]string{"--revision", "--output"}, cluster...)},
 		{[]string{"list"}, append([]string{"--all-namespaces", "--all", "--deployed", "--failed", "--pending", "--superseded", "--uninstalled", "--filter", "--output", "--date", "--reverse", "--max", "--offset", "--time-format"}, cluster...)},
 		{[]string{"get", "values"}, append([]string{"--revision", "--all", "--output"}, cluster...)},
-		{[]string{"test"}, append([]string{"--timeout"}, cluster...)},
+		{[]string{"test"}, append([]string{"--timeout", "--filter"}, cluster...)},
+		{[]string{"diff", "upgrade"}, append([]string{"--install", "--reuse-values", "--reset-values", "--set", "--values", "--version", "--context", "--show-secrets", "--detailed-exitcode"}, cluster...)},
+		{[]string{"diff", "revision"}, append([]string{"--context", "--show-secrets", "--detailed-exitcode"}, cluster...)},
+		{[]string{"diff", "rollback"}, append([]string{"--context", "--show-secrets", "--detailed-exitcode"}, cluster...)},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.cmd, " "), func(t *testing.T) {

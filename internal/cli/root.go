@@ -25,7 +25,13 @@ type ExitError struct {
 	Err  error
 }
 
-func (e *ExitError) Error() string { return e.Err.Error() }
+// Error is the message; an ExitError without one exits quietly.
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit code %d", e.Code)
+	}
+	return e.Err.Error()
+}
 func (e *ExitError) Unwrap() error { return e.Err }
 
 // NewRootCommand builds the whole command tree. It holds no global state.
@@ -52,6 +58,7 @@ func NewRootCommand(streams IO) *cobra.Command {
 		newPackageCommand(streams),
 		newInstallCommand(streams),
 		newUpgradeCommand(streams),
+		newDiffCommand(streams),
 		newRollbackCommand(streams),
 		newUninstallCommand(streams),
 		newHistoryCommand(streams),
@@ -74,9 +81,12 @@ func Run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(errOut, "Error: %v\n", err)
 	var exit *ExitError
-	if errors.As(err, &exit) {
+	if errors.As(err, &exit) && exit.Err == nil {
+		return exit.Code
+	}
+	fmt.Fprintf(errOut, "Error: %v\n", err)
+	if exit != nil {
 		return exit.Code
 	}
 	return 1

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/kpkg/kpkg/pkg/release"
 )
@@ -38,13 +39,19 @@ over the new chart's defaults.`,
 	}
 	fs := cmd.Flags()
 	f.installFlags.register(fs)
+	f.registerValueModes(fs)
+	fs.IntVar(&f.historyMax, "history-max", 10, "limit the maximum number of revisions saved per release. Use 0 for no limit")
+	fs.BoolVar(&f.cleanupOnFail, "cleanup-on-fail", false, "allow deletion of new resources created in this upgrade when upgrade fails")
+	return cmd
+}
+
+// registerValueModes adds --install and the flags that choose which values
+// an upgrade starts from; upgrade and diff upgrade share them.
+func (f *upgradeFlags) registerValueModes(fs *pflag.FlagSet) {
 	fs.BoolVarP(&f.install, "install", "i", false, "if a release by this name doesn't already exist, run an install")
 	fs.BoolVar(&f.reuseValues, "reuse-values", false, "when upgrading, reuse the last release's values and merge in any overrides from the command line via --set and -f. If '--reset-values' is specified, this is ignored")
 	fs.BoolVar(&f.resetValues, "reset-values", false, "when upgrading, reset the values to the ones built into the chart")
 	fs.BoolVar(&f.resetThenReuseValues, "reset-then-reuse-values", false, "when upgrading, reset the values to the ones built into the chart, apply the last release's values and merge in any overrides from the command line via --set and -f. If '--reset-values' or '--reuse-values' is specified, this is ignored")
-	fs.IntVar(&f.historyMax, "history-max", 10, "limit the maximum number of revisions saved per release. Use 0 for no limit")
-	fs.BoolVar(&f.cleanupOnFail, "cleanup-on-fail", false, "allow deletion of new resources created in this upgrade when upgrade fails")
-	return cmd
 }
 
 // valueMode applies Helm's precedence: reset beats reuse beats

@@ -61,6 +61,7 @@ func TestReleaseLifecycle(t *testing.T) {
 	}
 
 	checkReadCommands(t, ns)
+	checkDiff(t, ns, chart)
 
 	mustKpkg(t, ns, "rollback", "web", "1", "--wait")
 	h := wantHistory(t, ns, "web", "1:superseded 2:superseded 3:deployed")
@@ -115,6 +116,41 @@ func TestReleaseLifecycle(t *testing.T) {
 		t.Errorf("the release lock outlived the release: %v", err)
 	}
 	failKpkg(t, ns, []string{`release "web"`, "not found"}, "status", "web")
+}
+
+// checkDiff: with revision 2 of "web" deployed (message=bye; revision 1 had
+// message=hello and the extra and kept ConfigMaps), diff reports what an
+// upgrade or rollback would change, and --detailed-exitcode tells CI
+// whether anything would.
+func checkDiff(t *testing.T, ns, chart string) {
+	t.Helper()
+	tests := []struct {
+		args []string
+		code int
+		want []string
+	}{
+		{[]string{"diff", "upgrade", "web", chart, "--set", "message=later", "--detailed-exitcode"}, 2, []string{
+			ns + ", web-config, ConfigMap (v1) has changed:", `-   message: "bye"`, `+   message: "later"`, `+   revision: "3"`}},
+		{[]string{"diff", "revision", "web", "2", "--detailed-exitcode"}, 0, nil},
+		{[]string{"diff", "rollback", "web"}, 0, []string{
+			`+   message: "hello"`, ns + ", web-extra, ConfigMap (v1) has been added:", ns + ", web-kept, ConfigMap (v1) has been added:"}},
+		{[]string{"diff", "revision", "web", "1", "2", "-C", "0"}, 0, []string{
+			"web-extra, ConfigMap (v1) has been removed:", "-   message: \"hello\"\n-   revision: \"1\"\n+   message: \"bye\"\n"}},
+	}
+	for _, tt := range tests {
+		r := kpkg(t, ns, tt.args...)
+		if r.code != tt.code {
+			t.Errorf("kpkg %s: exit code %d, want %d\n%s", strings.Join(tt.args, " "), r.code, tt.code, r)
+		}
+		if tt.want == nil && r.stdout != "" {
+			t.Errorf("kpkg %s reports changes between identical revisions:\n%s", strings.Join(tt.args, " "), r.stdout)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("kpkg %s: output lacks %q:\n%s", strings.Join(tt.args, " "), w, r.stdout)
+			}
+		}
+	}
 }
 
 // checkReadCommands: list, status, get work on revision 2 of "web".
