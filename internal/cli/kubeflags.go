@@ -2,6 +2,9 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -22,17 +25,40 @@ func newKubeFlags() *kubeFlags {
 	return &kubeFlags{config: genericclioptions.NewConfigFlags(false)}
 }
 
+// register adds the flags. Each takes its default from the KPKG_
+// environment variable Helm spells HELM_ (KPKG_NAMESPACE for HELM_NAMESPACE,
+// and so on), so CI jobs configured by environment keep working.
 func (k *kubeFlags) register(fs *pflag.FlagSet) {
 	c := k.config
+	env := os.Getenv
 	fs.StringVar(c.KubeConfig, "kubeconfig", "", "path to the kubeconfig file")
-	fs.StringVar(c.Context, "kube-context", "", "name of the kubeconfig context to use")
-	fs.StringVarP(c.Namespace, "namespace", "n", "", "namespace scope for this request")
-	fs.StringVar(c.Impersonate, "kube-as-user", "", "username to impersonate for the operation")
-	fs.StringArrayVar(c.ImpersonateGroup, "kube-as-group", nil, "group to impersonate for the operation, this flag can be repeated to specify multiple groups")
-	fs.StringVar(c.BearerToken, "kube-token", "", "bearer token used for authentication")
-	fs.StringVar(c.APIServer, "kube-apiserver", "", "the address and the port for the Kubernetes API server")
-	fs.StringVar(c.CAFile, "kube-ca-file", "", "the certificate authority file for the Kubernetes API server connection")
-	fs.BoolVar(c.Insecure, "kube-insecure-skip-tls-verify", false, "if true, the Kubernetes API server's certificate will not be checked for validity (insecure)")
+	fs.StringVar(c.Context, "kube-context", env("KPKG_KUBECONTEXT"), "name of the kubeconfig context to use ($KPKG_KUBECONTEXT)")
+	fs.StringVarP(c.Namespace, "namespace", "n", env("KPKG_NAMESPACE"), "namespace scope for this request ($KPKG_NAMESPACE)")
+	fs.StringVar(c.Impersonate, "kube-as-user", env("KPKG_KUBEASUSER"), "username to impersonate for the operation ($KPKG_KUBEASUSER)")
+	fs.StringArrayVar(c.ImpersonateGroup, "kube-as-group", envList(env("KPKG_KUBEASGROUPS")), "group to impersonate for the operation, this flag can be repeated to specify multiple groups ($KPKG_KUBEASGROUPS, comma-separated)")
+	fs.StringVar(c.BearerToken, "kube-token", env("KPKG_KUBETOKEN"), "bearer token used for authentication ($KPKG_KUBETOKEN)")
+	fs.StringVar(c.APIServer, "kube-apiserver", env("KPKG_KUBEAPISERVER"), "the address and the port for the Kubernetes API server ($KPKG_KUBEAPISERVER)")
+	fs.StringVar(c.CAFile, "kube-ca-file", env("KPKG_KUBECAFILE"), "the certificate authority file for the Kubernetes API server connection ($KPKG_KUBECAFILE)")
+	insecure, _ := strconv.ParseBool(env("KPKG_KUBEINSECURE_SKIP_TLS_VERIFY"))
+	fs.BoolVar(c.Insecure, "kube-insecure-skip-tls-verify", insecure, "if true, the Kubernetes API server's certificate will not be checked for validity (insecure) ($KPKG_KUBEINSECURE_SKIP_TLS_VERIFY)")
+}
+
+// addHistoryMaxFlag registers --history-max, defaulting to
+// $KPKG_MAX_HISTORY, else 10, as Helm does with HELM_MAX_HISTORY.
+func addHistoryMaxFlag(fs *pflag.FlagSet, max *int) {
+	def := 10
+	if v, err := strconv.Atoi(os.Getenv("KPKG_MAX_HISTORY")); err == nil {
+		def = v
+	}
+	fs.IntVar(max, "history-max", def, "limit the maximum number of revisions saved per release. Use 0 for no limit ($KPKG_MAX_HISTORY)")
+}
+
+// envList splits a comma-separated environment value; empty gives nil.
+func envList(v string) []string {
+	if v == "" {
+		return nil
+	}
+	return strings.Split(v, ",")
 }
 
 // namespace is --namespace, else the kubeconfig context's, else "default".

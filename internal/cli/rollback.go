@@ -46,7 +46,7 @@ before the newest); see revisions with 'kpkg history'.`,
 	fs.BoolVar(&o.NoHooks, "no-hooks", false, "prevent hooks from running during rollback")
 	fs.BoolVar(&o.ForceConflicts, "force-conflicts", false, "take fields owned by other field managers instead of failing")
 	fs.BoolVar(&o.CleanupOnFail, "cleanup-on-fail", false, "allow deletion of new resources created in this rollback when rollback fails")
-	fs.IntVar(&o.HistoryMax, "history-max", 10, "limit the maximum number of revisions saved per release. Use 0 for no limit")
+	addHistoryMaxFlag(fs, &o.HistoryMax)
 	fs.BoolVar(&o.DryRun, "dry-run", false, "simulate a rollback")
 	return cmd
 }

@@ -40,7 +40,7 @@ over the new chart's defaults.`,
 	fs := cmd.Flags()
 	f.installFlags.register(fs)
 	f.registerValueModes(fs)
-	fs.IntVar(&f.historyMax, "history-max", 10, "limit the maximum number of revisions saved per release. Use 0 for no limit")
+	addHistoryMaxFlag(fs, &f.historyMax)
 	fs.BoolVar(&f.cleanupOnFail, "cleanup-on-fail", false, "allow deletion of new resources created in this upgrade when upgrade fails")
 	return cmd
 }
