@@ -37,6 +37,8 @@ compat:
 bench:
 	@{ $(GO) test ./test/bench -run '^$$' -bench 'Render' -benchmem -benchtime 5x -count 3 -timeout 60m; \
 	   $(GO) test ./test/bench -run '^$$' -bench 'Process' -benchtime 1x -count 11 -timeout 60m; \
+	   $(GO) test ./test/bench -run '^$$' -bench 'ReleaseStore' -benchmem -benchtime 5x -count 3 -timeout 60m; \
+	   $(GO) test ./pkg/repo -run '^$$' -bench 'LoadIndex' -benchmem -count 3 -timeout 60m; \
 	   $(GO) test ./test/bench -run '^$$' -bench 'Scaling' -benchtime 1x -count 1 -timeout 60m; \
 	   $(GO) test ./test/bench -run '^$$' -bench 'Scaling/.*/impl=kpkg' -benchtime 1x -count 6 -timeout 60m; } \
 	| tee bench.out | $(GO) run ./test/bench/benchtable

@@ -14,6 +14,7 @@ import (
 	"helm.sh/helm/v3/pkg/chartutil"
 	helmvalues "helm.sh/helm/v3/pkg/cli/values"
 	"helm.sh/helm/v3/pkg/getter"
+	"helm.sh/helm/v3/pkg/release"
 
 	"github.com/kpkg/kpkg/pkg/render"
 )
@@ -23,6 +24,17 @@ var quietHelm sync.Once
 // helmTemplate is `helm template` in-process through Helm's own library, with
 // the capabilities of a Helm v3.22.0 release build.
 func helmTemplate(tb testing.TB, chartDir string, valueFiles []string, includeCRDs bool) string {
+	rel := helmRelease(tb, chartDir, valueFiles, includeCRDs)
+	var b strings.Builder
+	fmt.Fprintln(&b, strings.TrimSpace(rel.Manifest))
+	for _, h := range rel.Hooks {
+		fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", h.Path, h.Manifest)
+	}
+	return b.String()
+}
+
+// helmRelease is the release a client-only `helm install --dry-run` builds.
+func helmRelease(tb testing.TB, chartDir string, valueFiles []string, includeCRDs bool) *release.Release {
 	quietHelm.Do(func() {
 		log.SetOutput(io.Discard) // Helm logs warnings through the standard logger
 		chartutil.DefaultCapabilities.HelmVersion.Version = render.HelmCompatVersion
@@ -54,10 +66,5 @@ func helmTemplate(tb testing.TB, chartDir string, valueFiles []string, includeCR
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var b strings.Builder
-	fmt.Fprintln(&b, strings.TrimSpace(rel.Manifest))
-	for _, h := range rel.Hooks {
-		fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", h.Path, h.Manifest)
-	}
-	return b.String()
+	return rel
 }
