@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -16,18 +17,37 @@ type diffFlags struct {
 	context          int
 	showSecrets      bool
 	detailedExitcode bool
+	noHooks          bool
 }
 
 func (d *diffFlags) register(fs *pflag.FlagSet) {
 	fs.IntVarP(&d.context, "context", "C", -1, "output NUM lines of context around changes; -1 shows whole objects")
 	fs.BoolVar(&d.showSecrets, "show-secrets", false, "show the values of Secrets instead of their lengths")
 	fs.BoolVar(&d.detailedExitcode, "detailed-exitcode", false, "return exit code 2 when there are changes, 0 when there are none")
+	fs.BoolVar(&d.noHooks, "no-hooks", false, "compare the manifests only, not the hooks")
 }
 
-// report prints the changes from old to new and turns "changed" into exit
-// code 2 under --detailed-exitcode.
-func (d *diffFlags) report(streams IO, namespace, old, new string) error {
-	changes, err := diff.Manifests(old, new, diff.Options{Context: d.context, ShowSecrets: d.showSecrets, Namespace: namespace})
+// compared is what a revision contributes to a diff: its manifest and,
+// unless --no-hooks, its hooks.
+func (d *diffFlags) compared(rel *release.Release) string {
+	if rel == nil {
+		return ""
+	}
+	if d.noHooks {
+		return rel.Manifest
+	}
+	var b strings.Builder
+	b.WriteString(rel.Manifest)
+	for _, h := range rel.Hooks {
+		fmt.Fprintf(&b, "\n---\n# Source: %s\n%s\n", h.Path, h.Manifest)
+	}
+	return b.String()
+}
+
+// report prints the changes from oldRel (nil: nothing) to newRel and
+// turns "changed" into exit code 2 under --detailed-exitcode.
+func (d *diffFlags) report(streams IO, namespace string, oldRel, newRel *release.Release) error {
+	changes, err := diff.Manifests(d.compared(oldRel), d.compared(newRel), diff.Options{Context: d.context, ShowSecrets: d.showSecrets, Namespace: namespace})
 	if err != nil {
 		return err
 	}
@@ -74,11 +94,7 @@ cluster; nothing is changed.`,
 			if err != nil {
 				return err
 			}
-			old := ""
-			if current != nil {
-				old = current.Manifest
-			}
-			return d.report(streams, p.namespace, old, next.Manifest)
+			return d.report(streams, p.namespace, current, next)
 		},
 	}
 	fs := cmd.Flags()
@@ -126,7 +142,7 @@ with the revision the release runs.`,
 			if err != nil {
 				return err
 			}
-			return d.report(streams, ns, old.Manifest, new.Manifest)
+			return d.report(streams, ns, old, new)
 		},
 	}
 	fs := cmd.Flags()
@@ -176,7 +192,7 @@ func newDiffRollbackCommand(streams IO) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return d.report(streams, ns, current.Manifest, target.Manifest)
+			return d.report(streams, ns, current, target)
 		},
 	}
 	fs := cmd.Flags()

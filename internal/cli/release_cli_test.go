@@ -61,7 +61,7 @@ func TestReleaseCommandsHaveHelmFlags(t *testing.T) {
 		{[]string{"list"}, append([]string{"--all-namespaces", "--all", "--deployed", "--failed", "--pending", "--superseded", "--uninstalled", "--filter", "--output", "--date", "--reverse", "--max", "--offset", "--time-format"}, cluster...)},
 		{[]string{"get", "values"}, append([]string{"--revision", "--all", "--output"}, cluster...)},
 		{[]string{"test"}, append([]string{"--timeout", "--filter"}, cluster...)},
-		{[]string{"diff", "upgrade"}, append([]string{"--install", "--reuse-values", "--reset-values", "--set", "--values", "--version", "--context", "--show-secrets", "--detailed-exitcode"}, cluster...)},
+		{[]string{"diff", "upgrade"}, append([]string{"--install", "--reuse-values", "--reset-values", "--set", "--values", "--version", "--context", "--show-secrets", "--detailed-exitcode", "--no-hooks"}, cluster...)},
 		{[]string{"diff", "revision"}, append([]string{"--context", "--show-secrets", "--detailed-exitcode"}, cluster...)},
 		{[]string{"diff", "rollback"}, append([]string{"--context", "--show-secrets", "--detailed-exitcode"}, cluster...)},
 	}

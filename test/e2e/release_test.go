@@ -132,10 +132,15 @@ func checkDiff(t *testing.T, ns, chart string) {
 		{[]string{"diff", "upgrade", "web", chart, "--set", "message=later", "--detailed-exitcode"}, 2, []string{
 			ns + ", web-config, ConfigMap (v1) has changed:", `-   message: "bye"`, `+   message: "later"`, `+   revision: "3"`}},
 		{[]string{"diff", "revision", "web", "2", "--detailed-exitcode"}, 0, nil},
+		{[]string{"diff", "upgrade", "web", chart, "--set", "message=bye,hook.enabled=true"}, 0, []string{
+			ns + ", web-migrate, Job (batch/v1) has been added:"}},
 		{[]string{"diff", "rollback", "web"}, 0, []string{
 			`+   message: "hello"`, ns + ", web-extra, ConfigMap (v1) has been added:", ns + ", web-kept, ConfigMap (v1) has been added:"}},
 		{[]string{"diff", "revision", "web", "1", "2", "-C", "0"}, 0, []string{
 			"web-extra, ConfigMap (v1) has been removed:", "-   message: \"hello\"\n-   revision: \"1\"\n+   message: \"bye\"\n"}},
+	}
+	if r := mustKpkg(t, ns, "diff", "upgrade", "web", chart, "--set", "message=bye,hook.enabled=true", "--no-hooks"); strings.Contains(r.stdout, "web-migrate") {
+		t.Errorf("diff --no-hooks compares hooks:\n%s", r.stdout)
 	}
 	for _, tt := range tests {
 		r := kpkg(t, ns, tt.args...)
