@@ -93,9 +93,14 @@ func Render(ctx context.Context, c *chart.Chart, vals Values, opts Options) (*Re
 	// render on a private copy of the values (templates may mutate theirs)
 	// and its verdict is taken before anything else.
 	schemaErr := make(chan error, 1)
-	if opts.SkipSchemaValidation {
+	switch {
+	case opts.SkipSchemaValidation:
 		schemaErr <- nil
-	} else {
+	case !hasSchema(c):
+		// Nothing to compile: the check is a quick walk for subchart values
+		// that are not maps, done before templates can change the values.
+		schemaErr <- ValidateSchemas(c, coalesced)
+	default:
 		snapshot := deepCopyMap(coalesced)
 		go func() { schemaErr <- ValidateSchemas(c, snapshot) }()
 	}

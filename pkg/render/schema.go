@@ -41,6 +41,19 @@ func ValidateSchemas(c *chart.Chart, vals Values) error {
 	return nil
 }
 
+// hasSchema reports whether c or any chart below it has a values schema.
+func hasSchema(c *chart.Chart) bool {
+	if c.Schema != nil {
+		return true
+	}
+	for _, sub := range c.Dependencies() {
+		if hasSchema(sub) {
+			return true
+		}
+	}
+	return false
+}
+
 // schemaCheck is one chart's values against its schema, or (schema nil) a
 // chart whose values are not a map, which is an error without a schema.
 type schemaCheck struct {
