@@ -30,8 +30,6 @@ type engine struct {
 	strict   bool
 	lintMode bool
 	depth    map[string]int
-	tplCache map[string]*template.Template
-	tplCount int
 	// funcs is the engine's function map, also given to the parser when
 	// text is parsed outside the shared set (parse only checks names).
 	funcs template.FuncMap
@@ -63,7 +61,6 @@ func newEngine(opts engineOptions) *engine {
 		strict:   opts.strict,
 		lintMode: opts.lintMode,
 		depth:    map[string]int{},
-		tplCache: map[string]*template.Template{},
 	}
 	if opts.strict {
 		e.root.Option("missingkey=error")
@@ -71,8 +68,8 @@ func newEngine(opts engineOptions) *engine {
 		e.root.Option("missingkey=zero")
 	}
 	funcs := baseFuncs()
-	funcs["include"] = e.include
-	funcs["tpl"] = e.tpl
+	funcs["include"] = e.includeIn(e.root)
+	funcs["tpl"] = e.tplIn(e.root)
 	funcs["required"] = e.required
 	funcs["fail"] = e.fail
 	lookup := opts.lookup
@@ -91,48 +88,55 @@ func newEngine(opts engineOptions) *engine {
 	return e
 }
 
-func (e *engine) include(name string, data any) (string, error) {
-	if e.depth[name] > maxIncludeDepth {
-		return "", fmt.Errorf("rendering template has a nested reference name: %s: unable to execute template", name)
-	}
-	e.depth[name]++
-	defer func() { e.depth[name]-- }()
-	var buf strings.Builder
-	err := e.root.ExecuteTemplate(&buf, name, data)
-	return buf.String(), err
-}
-
-// tpl renders text against data with every named template of the render in
-// scope. Each distinct text is parsed once and added to the shared set under a
-// private name, instead of cloning the whole set per call as Helm does; text
-// that defines templates of its own is parsed into a clone so its definitions
-// cannot leak into the render.
-func (e *engine) tpl(text string, data any) (string, error) {
-	t, ok := e.tplCache[text]
-	if !ok {
-		var err error
-		if t, err = e.parseTpl(text); err != nil {
-			return "", err
+// includeIn is include for the templates of set: the render's, or the
+// clone a tpl text with its own defines runs in.
+func (e *engine) includeIn(set *template.Template) func(string, any) (string, error) {
+	return func(name string, data any) (string, error) {
+		if e.depth[name] > maxIncludeDepth {
+			return "", fmt.Errorf("rendering template has a nested reference name: %s: unable to execute template", name)
 		}
-		e.tplCache[text] = t
+		e.depth[name]++
+		defer func() { e.depth[name]-- }()
+		var buf strings.Builder
+		err := set.ExecuteTemplate(&buf, name, data)
+		return buf.String(), err
 	}
-	var buf strings.Builder
-	if err := t.Execute(&buf, data); err != nil {
-		return "", fmt.Errorf("error during tpl function execution for %q: %w", text, err)
-	}
-	return strings.ReplaceAll(buf.String(), "<no value>", ""), nil
 }
 
-func (e *engine) parseTpl(text string) (*template.Template, error) {
-	probe, err := template.New("gotpl").Funcs(e.funcs).Parse(text)
+// tplIn is tpl for the templates of set. Each distinct text is parsed once
+// and runs as a template named "gotpl" in set, as Helm names it in errors,
+// instead of cloning the whole set per call as Helm does. Text that defines
+// templates of its own is parsed into a clone, so its definitions cannot
+// leak into the render, with include and tpl bound to the clone, so the text
+// can use them.
+func (e *engine) tplIn(set *template.Template) func(string, any) (string, error) {
+	cache := map[string]*template.Template{}
+	return func(text string, data any) (string, error) {
+		t, ok := cache[text]
+		if !ok {
+			var err error
+			if t, err = e.parseTpl(set, text); err != nil {
+				return "", err
+			}
+			cache[text] = t
+		}
+		var buf strings.Builder
+		if err := t.Execute(&buf, data); err != nil {
+			return "", fmt.Errorf("error during tpl function execution for %q: %w", text, err)
+		}
+		return strings.ReplaceAll(buf.String(), "<no value>", ""), nil
+	}
+}
+
+func (e *engine) parseTpl(set *template.Template, text string) (*template.Template, error) {
+	trees, err := tplparse.Parse("gotpl", text, e.funcs, builtinNames)
 	if err != nil {
 		return nil, fmt.Errorf("cannot parse template %q: %w", text, err)
 	}
-	if len(probe.Templates()) <= 1 && probe.Tree != nil {
-		e.tplCount++
-		return e.root.AddParseTree(fmt.Sprintf("\x00tpl-%d", e.tplCount), probe.Tree)
+	if tree := trees["gotpl"]; len(trees) == 1 && tree != nil {
+		return set.New("gotpl").AddParseTree("gotpl", tree)
 	}
-	clone, err := e.root.Clone()
+	clone, err := set.Clone()
 	if err != nil {
 		return nil, fmt.Errorf("cannot clone template: %w", err)
 	}
@@ -140,6 +144,7 @@ func (e *engine) parseTpl(text string) (*template.Template, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot parse template %q: %w", text, err)
 	}
+	t.Funcs(template.FuncMap{"include": e.includeIn(clone), "tpl": e.tplIn(clone)})
 	return t, nil
 }
 

@@ -42,6 +42,11 @@ var renderCases = []renderCase{
 	{name: "schema-fails", chart: "schema", release: "rel", namespace: "ns", set: []string{"replicas=many"},
 		wantErr: "values don't meet the specifications of the schema(s) in the following chart(s):\nschema:\n"},
 	{name: "schema-passes", chart: "schema", release: "rel", namespace: "ns", set: []string{"replicas=3"}},
+	{name: "tpl", chart: "tpl", release: "rel", namespace: "ns"},
+	{name: "tpl-parse-error", chart: "tpl", release: "rel", namespace: "ns", files: []string{"parse-error.yaml"},
+		wantErr: `cannot parse template "{{ .Release.Name ": template: gotpl:1: unclosed action`},
+	{name: "tpl-exec-error", chart: "tpl", release: "rel", namespace: "ns", files: []string{"exec-error.yaml"},
+		wantErr: `error during tpl function execution for "{{ index .Values.list 5 }}"`},
 }
 
 func (rc renderCase) chartDir() string { return filepath.Join("testdata", "charts", rc.chart) }
