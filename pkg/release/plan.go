@@ -33,12 +33,16 @@ func PlanUpgrade(ctx context.Context, c *Config, name string, ch *chart.Chart, v
 // Current returns the revision a release runs: the deployed one, else the
 // newest.
 func Current(ctx context.Context, c *Config, namespace, name string) (*Release, error) {
-	last, deployed, err := c.upgradeBase(ctx, namespace, name)
+	hist, err := c.Store.History(ctx, namespace, name)
 	if err != nil {
 		return nil, err
 	}
-	if deployed != nil {
-		return deployed, nil
+	version := hist[len(hist)-1].Version
+	for i := len(hist) - 1; i >= 0; i-- {
+		if hist[i].Info.Status == StatusDeployed {
+			version = hist[i].Version
+			break
+		}
 	}
-	return last, nil
+	return c.Store.Get(ctx, namespace, name, version)
 }

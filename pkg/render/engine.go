@@ -140,9 +140,12 @@ func (e *engine) parseTpl(set *template.Template, text string) (*template.Templa
 	if err != nil {
 		return nil, fmt.Errorf("cannot clone template: %w", err)
 	}
-	t, err := clone.New("gotpl").Parse(text)
-	if err != nil {
-		return nil, fmt.Errorf("cannot parse template %q: %w", text, err)
+	// What Template.Parse does with the trees, without parsing again.
+	t := clone.New("gotpl")
+	for name, tree := range trees {
+		if _, err := t.AddParseTree(name, tree); err != nil {
+			return nil, fmt.Errorf("cannot parse template %q: %w", text, err)
+		}
 	}
 	t.Funcs(template.FuncMap{"include": e.includeIn(clone), "tpl": e.tplIn(clone)})
 	return t, nil
