@@ -16,6 +16,8 @@ import (
 
 	"github.com/pmezard/go-difflib/difflib"
 	"sigs.k8s.io/yaml"
+
+	"github.com/kpkg/kpkg/pkg/render"
 )
 
 // Options shape a comparison.
@@ -160,7 +162,7 @@ func (c Change) beenVerb() string {
 // comments only) are skipped.
 func parse(manifest, what string) ([]*object, error) {
 	var out []*object
-	for _, doc := range splitDocuments(manifest) {
+	for _, doc := range render.SplitDocuments(manifest) {
 		var fields map[string]any
 		if err := yaml.Unmarshal([]byte(doc), &fields); err != nil {
 			return nil, fmt.Errorf("read %s: %w in document:\n%s", what, err, firstLines(doc, 3))
@@ -180,27 +182,6 @@ func parse(manifest, what string) ([]*object, error) {
 		out = append(out, ob)
 	}
 	return out, nil
-}
-
-// splitDocuments splits at lines that are exactly "---".
-func splitDocuments(manifest string) []string {
-	var docs []string
-	var cur strings.Builder
-	flush := func() {
-		if s := strings.TrimSpace(cur.String()); s != "" {
-			docs = append(docs, strings.TrimRight(cur.String(), "\n")+"\n")
-		}
-		cur.Reset()
-	}
-	for _, line := range strings.SplitAfter(manifest, "\n") {
-		if strings.TrimRight(line, "\r\n") == "---" {
-			flush()
-			continue
-		}
-		cur.WriteString(line)
-	}
-	flush()
-	return docs
 }
 
 func splitLines(s string) []string {

@@ -1,18 +1,16 @@
 package kube
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/cli-runtime/pkg/resource"
 	"sigs.k8s.io/yaml"
+
+	"github.com/kpkg/kpkg/pkg/render"
 )
 
 // BuildStored builds the objects of a manifest stored with an earlier
@@ -29,12 +27,8 @@ func (c *Client) BuildStored(ctx context.Context, namespace, manifest string) (i
 	if err == nil || !isNoMatch(err) {
 		return infos, nil, err
 	}
-	docs, err := splitManifest(manifest)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read the stored manifest: %w", err)
-	}
 	var kept []string
-	for _, doc := range docs {
+	for _, doc := range render.SplitDocuments(manifest) {
 		out, lost, err := c.servedVersionOf(doc)
 		if err != nil {
 			return nil, nil, err
@@ -91,24 +85,4 @@ func (c *Client) servedVersionOf(doc string) (out, lost string, err error) {
 		return "", "", fmt.Errorf("rewrite %s %s: %w", kind, name, err)
 	}
 	return string(b), "", nil
-}
-
-// splitManifest returns the non-empty YAML documents of a manifest.
-func splitManifest(manifest string) ([]string, error) {
-	r := utilyaml.NewYAMLReader(bufio.NewReader(strings.NewReader(manifest)))
-	var docs []string
-	for {
-		doc, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return docs, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		// The reader leaves a leading separator on the first document.
-		d := strings.TrimPrefix(string(doc), "---\n")
-		if s := strings.TrimSpace(d); s != "" && s != "---" {
-			docs = append(docs, d)
-		}
-	}
 }
