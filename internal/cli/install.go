@@ -65,7 +65,7 @@ type prepared struct {
 
 func (f *installFlags) prepare(cmd *cobra.Command, streams IO, ref string) (*prepared, error) {
 	ctx := cmd.Context()
-	dry, err := release.ParseDryRun(f.dryRun)
+	dry, err := parseDryRun(f.dryRun)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func (f *installFlags) prepare(cmd *cobra.Command, streams IO, ref string) (*pre
 	f.values.Stdin = streams.In
 	vals, err := f.values.Merge(ctx)
 	if err != nil {
-		return nil, err
+		return nil, valueFlagError(err)
 	}
 	ropts, err := f.renderOptions(render.Release{}, warnTo(streams.Err))
 	if err != nil {

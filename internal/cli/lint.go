@@ -70,7 +70,7 @@ func runLint(cmd *cobra.Command, streams IO, f *lintFlags, paths []string) error
 	f.values.Stdin = streams.In
 	vals, err := f.values.Merge(ctx)
 	if err != nil {
-		return err
+		return valueFlagError(err)
 	}
 	opts.Values = vals
 	if f.withSubcharts {

@@ -85,9 +85,7 @@ func Run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	if errors.As(err, &exit) && exit.Err == nil {
 		return exit.Code
 	}
-	fmt.Fprintf(errOut, "Error: %v\n", err)
-	if exit != nil {
-		return exit.Code
-	}
-	return 1
+	msg, code := explain(err)
+	fmt.Fprintf(errOut, "Error: %s\n", msg)
+	return code
 }

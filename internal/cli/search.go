@@ -43,7 +43,9 @@ chart is shown; --version takes a SemVer constraint.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = paths.paths()
 			opts.Keyword = strings.Join(args, " ")
-			opts.Warn = warnTo(streams.Err)
+			opts.OnIndexError = func(name string, err error) {
+				fmt.Fprintf(streams.Err, "WARNING: Repo %q is corrupt or missing. Try 'kpkg repo update'.\nWARNING: %v\n", name, err)
+			}
 			results, err := repo.SearchRepos(opts)
 			if err != nil {
 				return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kpkg/kpkg/pkg/manifest"
 	"github.com/kpkg/kpkg/pkg/render"
 )
 
@@ -78,7 +79,7 @@ func runTemplate(cmd *cobra.Command, streams IO, f *templateFlags, name, ref str
 	f.values.Stdin = streams.In
 	vals, err := f.values.Merge(ctx)
 	if err != nil {
-		return err
+		return valueFlagError(err)
 	}
 	opts, err := f.renderOptions(render.Release{Name: name, Namespace: f.namespace, IsUpgrade: f.isUpgrade}, warnTo(streams.Err))
 	if err != nil {
@@ -111,7 +112,7 @@ func runTemplate(cmd *cobra.Command, streams IO, f *templateFlags, name, ref str
 // showOnly keeps the documents whose "# Source:" path (without the chart
 // name) matches one of the globs, in the order of the globs.
 func showOnly(stream string, globs []string) (string, error) {
-	docs := render.SplitDocuments(stream)
+	docs := manifest.SplitDocuments(stream)
 	var b strings.Builder
 	for _, g := range globs {
 		g = filepath.ToSlash(g)

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/kpkg/kpkg/internal/parallel"
+	"github.com/kpkg/kpkg/pkg/internal/parallel"
 )
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}

@@ -11,8 +11,8 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/kpkg/kpkg/internal/parallel"
-	"github.com/kpkg/kpkg/internal/yamldec"
+	"github.com/kpkg/kpkg/pkg/internal/parallel"
+	"github.com/kpkg/kpkg/pkg/internal/yamldec"
 )
 
 // ErrInvalidChart marks every error caused by the chart's own content, as

@@ -50,7 +50,18 @@ func CheckDependencies(c *Chart) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("chart %s: found in Chart.yaml, but missing in charts/ directory: %s; run 'kpkg dependency build'", c.Name(), strings.Join(missing, ", "))
+		return &MissingDependenciesError{Chart: c.Name(), Missing: missing}
 	}
 	return nil
+}
+
+// MissingDependenciesError names the dependencies of Chart.yaml that the
+// chart's charts/ directory does not provide.
+type MissingDependenciesError struct {
+	Chart   string
+	Missing []string
+}
+
+func (e *MissingDependenciesError) Error() string {
+	return fmt.Sprintf("chart %s: found in Chart.yaml, but missing in charts/ directory: %s", e.Chart, strings.Join(e.Missing, ", "))
 }

@@ -14,10 +14,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kpkg/kpkg/pkg/manifest"
 	"github.com/pmezard/go-difflib/difflib"
 	"sigs.k8s.io/yaml"
-
-	"github.com/kpkg/kpkg/pkg/render"
 )
 
 // Options shape a comparison.
@@ -51,13 +50,7 @@ type object struct {
 
 // key identifies an object across revisions whatever its API version.
 func (o *object) key() string {
-	group := o.apiVersion
-	if i := strings.LastIndex(group, "/"); i >= 0 {
-		group = group[:i]
-	} else {
-		group = ""
-	}
-	return group + "/" + o.kind + "/" + o.namespace + "/" + o.name
+	return manifest.NewID(o.apiVersion, o.kind, o.namespace, o.name).String()
 }
 
 // Manifests compares old and new, in the order of the new manifest, removed
@@ -160,9 +153,9 @@ func (c Change) beenVerb() string {
 
 // parse splits a manifest into objects. Documents without a kind (empty or
 // comments only) are skipped.
-func parse(manifest, what string) ([]*object, error) {
+func parse(stream, what string) ([]*object, error) {
 	var out []*object
-	for _, doc := range render.SplitDocuments(manifest) {
+	for _, doc := range manifest.SplitDocuments(stream) {
 		var fields map[string]any
 		if err := yaml.Unmarshal([]byte(doc), &fields); err != nil {
 			return nil, fmt.Errorf("read %s: %w in document:\n%s", what, err, firstLines(doc, 3))

@@ -48,7 +48,7 @@ func (e *ConflictError) Error() string {
 	for _, c := range e.Conflicts {
 		parts = append(parts, fmt.Sprintf("%s is owned by %s", c.Field, c.Manager))
 	}
-	return fmt.Sprintf("apply %s: field conflict: %s; change the chart to leave these fields alone, or pass --force-conflicts to take them", e.Object, strings.Join(parts, "; "))
+	return fmt.Sprintf("apply %s: field conflict: %s", e.Object, strings.Join(parts, "; "))
 }
 
 // Apply applies objects server-side in Helm's kind order; objects of one kind

@@ -31,7 +31,7 @@ func TestApplyErrorNamesFieldAndManager(t *testing.T) {
 	if ce.Conflicts[0].Manager != `"kubectl-edit"` || ce.Conflicts[0].Field != ".spec.replicas" {
 		t.Errorf("conflict = %+v", ce.Conflicts)
 	}
-	for _, want := range []string{"Deployment web", ".spec.replicas", "kubectl-edit", "--force-conflicts"} {
+	for _, want := range []string{"Deployment web", ".spec.replicas", "kubectl-edit"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message %q lacks %q", err, want)
 		}

@@ -6,14 +6,21 @@ import (
 	"sort"
 
 	"k8s.io/client-go/discovery"
-
-	"github.com/kpkg/kpkg/pkg/render"
 )
 
-// Capabilities reads what templates see as .Capabilities from the cluster:
-// the server's version, and every served group/version plus
-// group/version/Kind, as Helm reports them against a live cluster.
-func (c *Client) Capabilities(ctx context.Context) (*render.Capabilities, error) {
+// ServerInfo is what the cluster tells about itself that templates see as
+// .Capabilities.
+type ServerInfo struct {
+	// GitVersion, Major and Minor are the server's version.
+	GitVersion, Major, Minor string
+	// APIVersions lists every served group/version and
+	// group/version/Kind, sorted, as Helm reports them against a live
+	// cluster.
+	APIVersions []string
+}
+
+// ServerInfo reads the server's version and every API version it serves.
+func (c *Client) ServerInfo(ctx context.Context) (*ServerInfo, error) {
 	disc := c.core.Discovery()
 	sv, err := disc.ServerVersion()
 	if err != nil {
@@ -34,13 +41,10 @@ func (c *Client) Capabilities(ctx context.Context) (*render.Capabilities, error)
 			seen[list.GroupVersion+"/"+r.Kind] = true
 		}
 	}
-	apis := make(render.VersionSet, 0, len(seen))
+	apis := make([]string, 0, len(seen))
 	for v := range seen {
 		apis = append(apis, v)
 	}
 	sort.Strings(apis)
-	caps := render.DefaultCapabilities()
-	caps.APIVersions = apis
-	caps.KubeVersion = render.KubeVersion{Version: sv.GitVersion, Major: sv.Major, Minor: sv.Minor}
-	return caps, ctx.Err()
+	return &ServerInfo{GitVersion: sv.GitVersion, Major: sv.Major, Minor: sv.Minor, APIVersions: apis}, ctx.Err()
 }

@@ -17,6 +17,13 @@ import (
 // FieldManager is the server-side apply field manager kpkg uses.
 const FieldManager = "kpkg"
 
+// ConfigError is a cluster configuration (kubeconfig, context, credentials)
+// that could not be loaded.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return "load the cluster configuration: " + e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
 // Client talks to one cluster. It is safe for concurrent use.
 type Client struct {
 	// Namespace is the default namespace for namespaced objects that do not
@@ -37,7 +44,7 @@ type Client struct {
 func New(getter genericclioptions.RESTClientGetter) (*Client, error) {
 	cfg, err := getter.ToRESTConfig()
 	if err != nil {
-		return nil, fmt.Errorf("load the cluster configuration (check --kubeconfig, --kube-context and KUBECONFIG): %w", err)
+		return nil, &ConfigError{Err: err}
 	}
 	cfg = rest.CopyConfig(cfg)
 	// Applying a chart is bursty; client-go's default of 5 QPS would

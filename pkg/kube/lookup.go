@@ -9,14 +9,12 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
-
-	"github.com/kpkg/kpkg/pkg/render"
 )
 
 // Lookup answers the template function lookup against the live cluster, as
 // Helm does: an object as a map, a list when name is empty, and an empty map
 // when the object or its kind does not exist.
-func (c *Client) Lookup(ctx context.Context) render.LookupFunc {
+func (c *Client) Lookup(ctx context.Context) func(apiVersion, kind, namespace, name string) (map[string]any, error) {
 	return func(apiVersion, kind, namespace, name string) (map[string]any, error) {
 		gv, err := schema.ParseGroupVersion(apiVersion)
 		if err != nil {

@@ -11,7 +11,7 @@ import (
 	"k8s.io/cli-runtime/pkg/resource"
 	"k8s.io/client-go/dynamic"
 
-	"github.com/kpkg/kpkg/pkg/render"
+	"github.com/kpkg/kpkg/pkg/manifest"
 )
 
 // Build turns a manifest (YAML documents) into API objects, namespaced ones
@@ -70,18 +70,18 @@ func Key(info *resource.Info) string {
 	if info.Mapping != nil {
 		gvk = info.Mapping.GroupVersionKind
 	}
-	return gvk.Group + "/" + gvk.Kind + "/" + info.Namespace + "/" + info.Name
+	return manifest.ID{Group: gvk.Group, Kind: gvk.Kind, Namespace: info.Namespace, Name: info.Name}.String()
 }
 
 // SortForInstall orders objects by Helm's kind order, keeping the manifest
 // order within a kind.
 func SortForInstall(infos []*resource.Info) {
-	sort.SliceStable(infos, func(i, j int) bool { return render.KindLess(Kind(infos[i]), Kind(infos[j])) })
+	sort.SliceStable(infos, func(i, j int) bool { return manifest.KindLess(Kind(infos[i]), Kind(infos[j])) })
 }
 
 // SortForUninstall orders objects for deletion: the reverse of install order.
 func SortForUninstall(infos []*resource.Info) {
-	sort.SliceStable(infos, func(i, j int) bool { return render.KindLess(Kind(infos[j]), Kind(infos[i])) })
+	sort.SliceStable(infos, func(i, j int) bool { return manifest.KindLess(Kind(infos[j]), Kind(infos[i])) })
 }
 
 // Difference returns the objects of old that are not in keep, by Key.

@@ -35,9 +35,9 @@ type OwnershipError struct {
 
 func (e *OwnershipError) Error() string {
 	if e.Current.Name == "" {
-		return fmt.Sprintf("%s already exists and is not managed by any release: delete it, or pass --take-ownership to adopt it into release %s", e.Object, e.Wanted)
+		return fmt.Sprintf("%s already exists and is not managed by any release, so it cannot be adopted into release %s", e.Object, e.Wanted)
 	}
-	return fmt.Sprintf("%s already exists and belongs to release %s, not to release %s: uninstall %q or pass --take-ownership to move it", e.Object, e.Current, e.Wanted, e.Current.Name)
+	return fmt.Sprintf("%s already exists and belongs to release %s, not to release %s", e.Object, e.Current, e.Wanted)
 }
 
 // stamp adds the ownership labels and annotations to obj.

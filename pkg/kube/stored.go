@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kpkg/kpkg/pkg/manifest"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/resource"
 	"sigs.k8s.io/yaml"
-
-	"github.com/kpkg/kpkg/pkg/render"
 )
 
 // BuildStored builds the objects of a manifest stored with an earlier
@@ -22,13 +21,13 @@ import (
 // cluster prefers for its group and kind, and an object whose kind is
 // served in no version, which therefore cannot exist, is left out and named
 // in gone.
-func (c *Client) BuildStored(ctx context.Context, namespace, manifest string) (infos []*resource.Info, gone []string, err error) {
-	infos, err = c.Build(ctx, namespace, manifest)
+func (c *Client) BuildStored(ctx context.Context, namespace, stream string) (infos []*resource.Info, gone []string, err error) {
+	infos, err = c.Build(ctx, namespace, stream)
 	if err == nil || !isNoMatch(err) {
 		return infos, nil, err
 	}
 	var kept []string
-	for _, doc := range render.SplitDocuments(manifest) {
+	for _, doc := range manifest.SplitDocuments(stream) {
 		out, lost, err := c.servedVersionOf(doc)
 		if err != nil {
 			return nil, nil, err

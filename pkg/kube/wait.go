@@ -44,7 +44,7 @@ type TimeoutError struct {
 }
 
 func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("timed out after %s waiting for %d object(s) to become ready: %s; raise --timeout, or inspect them with 'kubectl describe'",
+	return fmt.Sprintf("timed out after %s waiting for %d object(s) to become ready: %s",
 		e.After, len(e.NotReady), strings.Join(e.NotReady, "; "))
 }
 

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kpkg/kpkg/pkg/manifest"
 	"github.com/kpkg/kpkg/pkg/render"
 )
 
@@ -52,7 +53,7 @@ type crdIndex struct {
 func newCRDIndex(res *render.Result) *crdIndex {
 	x := &crdIndex{schemas: crdSchemas{}}
 	for _, f := range res.CRDs {
-		x.docs = append(x.docs, render.SplitDocuments(string(f.File.Data))...)
+		x.docs = append(x.docs, manifest.SplitDocuments(string(f.File.Data))...)
 	}
 	for _, m := range res.Manifests {
 		if m.Head.Kind == "CustomResourceDefinition" {

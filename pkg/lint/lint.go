@@ -94,6 +94,6 @@ func checkDependencies(c *chart.Chart, rep *report) {
 		rep.add(Error, chartFile, "chart metadata is missing these dependencies: %s", strings.Join(undeclared, ","))
 	}
 	if len(missing) > 0 {
-		rep.add(Warning, chartFile, "chart directory is missing these dependencies: %s; run 'kpkg dependency build'", strings.Join(missing, ","))
+		rep.add(Warning, chartFile, "chart directory is missing these dependencies: %s", strings.Join(missing, ","))
 	}
 }

@@ -47,7 +47,7 @@ func encode(rel *Release) ([]byte, error) {
 func decode(data []byte) (*Release, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("not a kpkg release payload: %w", err)
+		return nil, fmt.Errorf("not a release payload: %w", err)
 	}
 	raw, err := io.ReadAll(zr)
 	if err != nil {
@@ -58,7 +58,7 @@ func decode(data []byte) (*Release, error) {
 		return nil, fmt.Errorf("parse release payload: %w", err)
 	}
 	if p.Format > payloadFormat {
-		return nil, fmt.Errorf("release payload format %d is newer than this kpkg understands (%d): upgrade kpkg", p.Format, payloadFormat)
+		return nil, fmt.Errorf("release payload format %d is newer than the newest this program reads (%d)", p.Format, payloadFormat)
 	}
 	return p.Release, nil
 }

@@ -51,7 +51,7 @@ func TestDecodeRejects(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"not gzip", []byte("{}"), "not a kpkg release payload"},
+		{"not gzip", []byte("{}"), "not a release payload"},
 		{"truncated", newer[:len(newer)/2], "decompress"},
 	}
 	for _, tt := range tests {

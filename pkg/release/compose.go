@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/kube"
 	"github.com/kpkg/kpkg/pkg/render"
 )
 
@@ -22,30 +23,17 @@ const (
 	DryRunServer DryRun = "server"
 )
 
-// ParseDryRun reads --dry-run's value ("true" and "client" mean client).
-func ParseDryRun(s string) (DryRun, error) {
-	switch s {
-	case "", "none", "false":
-		return DryRunNone, nil
-	case "client", "true", "unchanged":
-		return DryRunClient, nil
-	case "server":
-		return DryRunServer, nil
-	}
-	return "", fmt.Errorf("invalid --dry-run %q: use client or server", s)
-}
-
 // renderRelease renders ch for revision version of a release and returns
 // the new revision (status pending), not yet stored.
 func (c *Config) renderRelease(ctx context.Context, ch *chart.Chart, vals map[string]any, base render.Options, name, namespace string, version int, upgrade bool, dry DryRun) (*Release, []chart.CRDFile, error) {
 	opts := base
 	opts.Release = render.Release{Name: name, Namespace: namespace, Revision: version, IsUpgrade: upgrade}
 	if opts.Capabilities == nil {
-		caps, err := c.Kube.Capabilities(ctx)
+		info, err := c.Kube.ServerInfo(ctx)
 		if err != nil {
 			return nil, nil, err
 		}
-		opts.Capabilities = caps
+		opts.Capabilities = capabilitiesOf(info)
 	}
 	if opts.Lookup == nil && dry != DryRunClient {
 		opts.Lookup = c.Kube.Lookup(ctx)
@@ -97,4 +85,12 @@ func checkLabels(labels map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// capabilitiesOf is what templates see as .Capabilities on a live cluster.
+func capabilitiesOf(info *kube.ServerInfo) *render.Capabilities {
+	caps := render.DefaultCapabilities()
+	caps.APIVersions = render.VersionSet(info.APIVersions)
+	caps.KubeVersion = render.KubeVersion{Version: info.GitVersion, Major: info.Major, Minor: info.Minor}
+	return caps
 }

@@ -7,24 +7,6 @@ import (
 	"github.com/kpkg/kpkg/pkg/render"
 )
 
-func TestParseDryRun(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    DryRun
-		wantErr bool
-	}{
-		{"", DryRunNone, false}, {"false", DryRunNone, false}, {"none", DryRunNone, false},
-		{"client", DryRunClient, false}, {"true", DryRunClient, false}, {"unchanged", DryRunClient, false},
-		{"server", DryRunServer, false}, {"maybe", "", true},
-	}
-	for _, tt := range tests {
-		got, err := ParseDryRun(tt.in)
-		if got != tt.want || (err != nil) != tt.wantErr {
-			t.Errorf("ParseDryRun(%q) = %q, %v", tt.in, got, err)
-		}
-	}
-}
-
 func TestValidateName(t *testing.T) {
 	tests := []struct {
 		name string

@@ -113,12 +113,12 @@ func (c *Config) install(ctx context.Context, ch *chart.Chart, vals map[string]a
 	ferr := c.finish(ctx, rel, StatusFailed, fmt.Sprintf("Release %q failed: %v", rel.Name, err))
 	err = fmt.Errorf("install release %s: %w", rel.Name, errors.Join(err, ferr))
 	if o.Atomic {
-		c.logf("install failed; uninstalling release %s because --atomic is set", rel.Name)
+		c.logf("install failed; uninstalling release %s because the install is atomic", rel.Name)
 		uerr := c.uninstall(context.WithoutCancel(ctx), rel.Namespace, rel.Name, UninstallOptions{Timeout: o.Timeout, Wait: o.Wait})
 		if uerr != nil {
-			return rel, fmt.Errorf("%w; uninstalling it because --atomic is set also failed: %v", err, uerr)
+			return rel, fmt.Errorf("%w; uninstalling it because the install is atomic also failed: %v", err, uerr)
 		}
-		return rel, fmt.Errorf("%w; the release was uninstalled because --atomic is set", err)
+		return rel, fmt.Errorf("%w; the release was uninstalled because the install is atomic", err)
 	}
 	return rel, err
 }
@@ -145,8 +145,7 @@ func (c *Config) nextInstallVersion(ctx context.Context, namespace, name string)
 	}
 	last := hist[len(hist)-1]
 	if last.Info.Status != StatusUninstalled {
-		return 0, fmt.Errorf("cannot re-use the name %q: release %s in namespace %s is %s at revision %d; use 'kpkg upgrade' or choose another name",
-			name, name, namespace, last.Info.Status, last.Version)
+		return 0, &NameInUseError{Name: name, Namespace: namespace, Status: last.Info.Status, Version: last.Version}
 	}
 	return last.Version + 1, nil
 }

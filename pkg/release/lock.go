@@ -95,7 +95,7 @@ func Acquire(ctx context.Context, core kubernetes.Interface, namespace, release,
 		got, err = l.takeOver(ctx, want, namespace, release)
 	}
 	if apierrors.IsNotFound(err) {
-		return nil, fmt.Errorf("namespace %s does not exist: create it, or pass --create-namespace to install: %w", namespace, err)
+		return nil, &NamespaceNotFoundError{Namespace: namespace, Err: err}
 	}
 	if err != nil {
 		return nil, err

@@ -86,7 +86,7 @@ func List(ctx context.Context, c *Config, o ListOptions) ([]*Release, error) {
 	if o.Filter != "" {
 		var err error
 		if re, err = regexp.Compile(o.Filter); err != nil {
-			return nil, fmt.Errorf("invalid --filter %q: %w", o.Filter, err)
+			return nil, fmt.Errorf("invalid release name filter %q: %w", o.Filter, err)
 		}
 	}
 	ns := o.Namespace

@@ -52,7 +52,7 @@ func (c *Config) rollback(ctx context.Context, name string, o RollbackOptions) (
 	}
 	from, err := c.Store.Get(ctx, o.Namespace, name, target)
 	if errors.Is(err, ErrNotFound) {
-		return nil, fmt.Errorf("release %s has no revision %d (see 'kpkg history %s'): %w", name, target, name, err)
+		return nil, &RevisionNotFoundError{Name: name, Namespace: o.Namespace, Version: target}
 	}
 	if err != nil {
 		return nil, err
@@ -79,7 +79,7 @@ func (c *Config) rollback(ctx context.Context, name string, o RollbackOptions) (
 	err = fmt.Errorf("roll back release %s to revision %d: %w", name, target, errors.Join(err, ferr))
 	if o.CleanupOnFail {
 		if cerr := c.cleanupNew(ctx, rel, last); cerr != nil {
-			err = fmt.Errorf("%w; --cleanup-on-fail also failed: %v", err, cerr)
+			err = fmt.Errorf("%w; cleaning up the objects it created also failed: %v", err, cerr)
 		}
 	}
 	return rel, err

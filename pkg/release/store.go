@@ -3,7 +3,6 @@ package release
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -15,9 +14,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
 )
-
-// ErrNotFound is returned when a release or revision does not exist.
-var ErrNotFound = errors.New("release: not found")
 
 // Store keeps revisions as Secrets in the release's namespace.
 type Store struct {

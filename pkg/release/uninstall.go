@@ -65,7 +65,7 @@ func (c *Config) uninstallLocked(ctx context.Context, namespace, name string, o 
 	last := hist[len(hist)-1]
 	if last.Info.Status == StatusUninstalled {
 		if o.KeepHistory {
-			return nil, fmt.Errorf("release %s in namespace %s is already uninstalled (history kept); use 'kpkg rollback' to restore it or 'kpkg uninstall' without --keep-history to purge it", name, namespace)
+			return nil, &AlreadyUninstalledError{Name: name, Namespace: namespace}
 		}
 		// As Helm: uninstalling an uninstalled release purges its history.
 		return &UninstallResult{Release: last}, c.purge(ctx, hist)

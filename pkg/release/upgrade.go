@@ -85,13 +85,13 @@ func Upgrade(ctx context.Context, c *Config, name string, ch *chart.Chart, vals 
 func (c *Config) upgradeBase(ctx context.Context, namespace, name string) (last, deployed *Release, err error) {
 	hist, err := c.Store.History(ctx, namespace, name)
 	if errors.Is(err, ErrNotFound) {
-		return nil, nil, fmt.Errorf("release %q has no deployed releases in namespace %s: install it first, or pass --install", name, namespace)
+		return nil, nil, &NotDeployedError{Name: name, Namespace: namespace}
 	}
 	if err != nil {
 		return nil, nil, err
 	}
 	if hist[len(hist)-1].Info.Status == StatusUninstalled {
-		return nil, nil, fmt.Errorf("release %q in namespace %s is uninstalled: roll it back, or pass --install", name, namespace)
+		return nil, nil, &NotDeployedError{Name: name, Namespace: namespace, Uninstalled: true}
 	}
 	if last, err = c.Store.Get(ctx, namespace, name, hist[len(hist)-1].Version); err != nil {
 		return nil, nil, err
@@ -168,7 +168,7 @@ func (c *Config) failUpgrade(ctx context.Context, rel, deployed *Release, cause 
 	err := fmt.Errorf("upgrade release %s to revision %d: %w", rel.Name, rel.Version, errors.Join(cause, ferr))
 	if o.CleanupOnFail && !o.Atomic {
 		if cerr := c.cleanupNew(ctx, rel, deployed); cerr != nil {
-			err = fmt.Errorf("%w; --cleanup-on-fail also failed: %v", err, cerr)
+			err = fmt.Errorf("%w; cleaning up the objects it created also failed: %v", err, cerr)
 		}
 	}
 	if !o.Atomic {
@@ -177,14 +177,14 @@ func (c *Config) failUpgrade(ctx context.Context, rel, deployed *Release, cause 
 	if deployed == nil {
 		return fmt.Errorf("%w; no deployed revision to roll back to", err)
 	}
-	c.logf("upgrade failed; rolling back to revision %d because --atomic is set", deployed.Version)
+	c.logf("upgrade failed; rolling back to revision %d because the upgrade is atomic", deployed.Version)
 	ro := RollbackOptions{Namespace: rel.Namespace, Version: deployed.Version, Wait: o.Wait, WaitForJobs: o.WaitForJobs,
 		Timeout: o.Timeout, NoHooks: o.NoHooks, ForceConflicts: o.ForceConflicts, HistoryMax: o.HistoryMax}
 	rb, rerr := c.rollback(ctx, rel.Name, ro)
 	if rerr != nil {
-		return fmt.Errorf("%w; rolling back because --atomic is set also failed: %v", err, rerr)
+		return fmt.Errorf("%w; rolling back because the upgrade is atomic also failed: %v", err, rerr)
 	}
-	return fmt.Errorf("%w; rolled back to revision %d (now revision %d) because --atomic is set", err, deployed.Version, rb.Version)
+	return fmt.Errorf("%w; rolled back to revision %d (now revision %d) because the upgrade is atomic", err, deployed.Version, rb.Version)
 }
 
 // cleanupNew deletes objects rel created that the deployed revision did

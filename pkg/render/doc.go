@@ -5,12 +5,12 @@
 // manifests, hooks and notes.
 //
 // Rendering is hermetic: no environment variables, DNS or cluster reads unless
-// the caller supplies a Lookup function or enables DNS. This package must not
-// import client-go.
+// the caller supplies a Lookup function or enables DNS. It imports no
+// client-go: test/layout enforces that.
 //
 // Helm's engine is the reference for behaviour, not for structure: templates
 // are parsed once per render into one shared set and `tpl` never clones that
 // set, so rendering stays linear in the number of templates.
 package render
 
-//go:generate go run ../../internal/gen/apiversions apiversions_gen.go
+//go:generate go run ../../hack/apiversions apiversions_gen.go

@@ -12,9 +12,9 @@ import (
 
 	"github.com/Masterminds/sprig/v3"
 
-	"github.com/kpkg/kpkg/internal/parallel"
-	"github.com/kpkg/kpkg/internal/tplparse"
 	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/internal/parallel"
+	"github.com/kpkg/kpkg/pkg/render/internal/tplparse"
 )
 
 // maxIncludeDepth bounds recursion through include, as in Helm.

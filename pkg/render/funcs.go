@@ -10,8 +10,8 @@ import (
 	"github.com/Masterminds/sprig/v3"
 	goyaml "sigs.k8s.io/yaml/goyaml.v3"
 
-	"github.com/kpkg/kpkg/internal/yamldec"
-	"github.com/kpkg/kpkg/internal/yamlenc"
+	"github.com/kpkg/kpkg/pkg/internal/yamldec"
+	"github.com/kpkg/kpkg/pkg/render/internal/yamlenc"
 )
 
 // baseFuncs is sprig's text function map without the functions that read the

@@ -3,7 +3,7 @@ package render
 import (
 	"strings"
 
-	"github.com/kpkg/kpkg/internal/yamldec"
+	"github.com/kpkg/kpkg/pkg/internal/yamldec"
 )
 
 // headFromDecoded reads the head of a document that yamldec decoded. It

@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/kpkg/kpkg/pkg/manifest"
 )
 
 // parsedDoc is one document of a rendered file with its head decoded.
@@ -39,7 +41,7 @@ func (p *headParser) work() {
 	defer p.wg.Done()
 	for job := range p.jobs {
 		var docs []parsedDoc
-		for _, d := range SplitDocuments(job.content) {
+		for _, d := range manifest.SplitDocuments(job.content) {
 			h, err := decodeHead(d)
 			docs = append(docs, parsedDoc{content: d, head: h, err: err})
 		}

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/kpkg/kpkg/pkg/manifest"
 )
 
 // Manifest is one rendered document that is not a hook.
@@ -86,52 +88,6 @@ type Hook struct {
 	OutputLogPolicies []string    `json:"output_log_policies,omitempty"`
 }
 
-// InstallOrder is the order in which kinds are applied; kinds not listed come
-// after, alphabetically.
-var InstallOrder = []string{
-	"PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange",
-	"PodSecurityPolicy", "PodDisruptionBudget", "ServiceAccount", "Secret",
-	"SecretList", "ConfigMap", "StorageClass", "PersistentVolume",
-	"PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole",
-	"ClusterRoleList", "ClusterRoleBinding", "ClusterRoleBindingList", "Role",
-	"RoleList", "RoleBinding", "RoleBindingList", "Service", "DaemonSet", "Pod",
-	"ReplicationController", "ReplicaSet", "Deployment",
-	"HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass",
-	"Ingress", "APIService",
-}
-
-// UninstallOrder is InstallOrder reversed.
-var UninstallOrder = func() []string {
-	out := make([]string, len(InstallOrder))
-	for i, k := range InstallOrder {
-		out[len(out)-1-i] = k
-	}
-	return out
-}()
-
-var installRank = func() map[string]int {
-	m := make(map[string]int, len(InstallOrder))
-	for i, k := range InstallOrder {
-		m[k] = i
-	}
-	return m
-}()
-
-// KindLess orders kinds for installation.
-func KindLess(a, b string) bool {
-	ra, aok := installRank[a]
-	rb, bok := installRank[b]
-	switch {
-	case !aok && !bok:
-		return a < b
-	case !aok:
-		return false
-	case !bok:
-		return true
-	}
-	return ra < rb
-}
-
 // sortManifests orders the decoded documents of the rendered files into
 // manifests and hooks, each sorted by kind with file order kept within a kind.
 func sortManifests(docs map[string][]parsedDoc, warn func(string, ...any)) ([]Manifest, []*Hook, error) {
@@ -157,8 +113,8 @@ func sortManifests(docs map[string][]parsedDoc, warn func(string, ...any)) ([]Ma
 			manifests = append(manifests, Manifest{Source: p, Content: d.content, Head: d.head})
 		}
 	}
-	sort.SliceStable(manifests, func(i, j int) bool { return KindLess(manifests[i].Head.Kind, manifests[j].Head.Kind) })
-	sort.SliceStable(hooks, func(i, j int) bool { return KindLess(hooks[i].Kind, hooks[j].Kind) })
+	sort.SliceStable(manifests, func(i, j int) bool { return manifest.KindLess(manifests[i].Head.Kind, manifests[j].Head.Kind) })
+	sort.SliceStable(hooks, func(i, j int) bool { return manifest.KindLess(hooks[i].Kind, hooks[j].Kind) })
 	return manifests, hooks, nil
 }
 

@@ -8,8 +8,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/kpkg/kpkg/internal/parallel"
 	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/internal/parallel"
 )
 
 // schemaURL is the name each values.schema.json is compiled under; it appears
@@ -86,7 +86,7 @@ func collectSchemaChecks(c *chart.Chart, vals Values, checks *[]schemaCheck) {
 type noNetworkLoader struct{}
 
 func (noNetworkLoader) Load(url string) (any, error) {
-	return nil, fmt.Errorf("schema reference %s is not loaded: kpkg does not fetch schemas over the network", url)
+	return nil, fmt.Errorf("schema reference %s is not loaded: schemas are not fetched over the network", url)
 }
 
 // permissiveURN resolves urn: references to an always-true schema.

@@ -88,7 +88,7 @@ func (r *resolver) resolve(ctx context.Context, d *chart.Dependency, exact bool)
 		req.Ref, req.RepoURL = d.Name, d.Repository
 		f, err = Fetch(ctx, req)
 	} else {
-		return nil, nil, fmt.Errorf("no repository definition for %s; add it with 'kpkg repo add'", d.Repository)
+		return nil, nil, &NoRepoDefinitionError{Repository: d.Repository}
 	}
 	if err != nil {
 		return nil, nil, err

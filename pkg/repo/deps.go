@@ -15,8 +15,8 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/kpkg/kpkg/internal/atomicfile"
 	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/internal/atomicfile"
 )
 
 // DependencyOptions control UpdateDependencies and BuildDependencies. The
@@ -137,7 +137,7 @@ func BuildDependencies(ctx context.Context, dir string, opts DependencyOptions) 
 		return err
 	}
 	if sum != cf.lock.Digest {
-		return fmt.Errorf("%s: the lock file (%s) is out of sync with the dependencies file (Chart.yaml). Please update the dependencies ('kpkg dependency update %s')", dir, cf.lockName, dir)
+		return &LockOutOfSyncError{Dir: dir, LockName: cf.lockName}
 	}
 	r := &resolver{dir: dir, opts: opts}
 	_, archives, err := r.resolveAll(ctx, cf.lock.Dependencies, true)

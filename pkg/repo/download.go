@@ -79,7 +79,7 @@ func Fetch(ctx context.Context, req ChartRequest) (*Fetched, error) {
 	}
 	e := rf.Get(repoName)
 	if e == nil {
-		return nil, fmt.Errorf("chart %q not found: no local path of that name, and no repository %q is configured (see 'kpkg repo list')", req.Ref, repoName)
+		return nil, &RepoNotFoundError{Ref: req.Ref, Repo: repoName}
 	}
 	idx, err := LoadCachedIndex(req.Paths, repoName, nil)
 	if err != nil {

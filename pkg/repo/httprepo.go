@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/kpkg/kpkg/internal/atomicfile"
+	"github.com/kpkg/kpkg/pkg/internal/atomicfile"
 )
 
 // AddOptions control AddRepo. The zero value refuses to replace a
@@ -31,7 +31,7 @@ func AddRepo(ctx context.Context, p Paths, e Entry, opts AddOptions) error {
 		return err
 	}
 	if strings.HasPrefix(e.URL, "oci://") {
-		return fmt.Errorf("repository %q: OCI registries are not added as repositories; use oci:// references directly (and 'kpkg registry login %s' for credentials)", e.Name, strings.TrimPrefix(e.URL, "oci://"))
+		return &OCIRepoError{Name: e.Name, Registry: strings.TrimPrefix(e.URL, "oci://")}
 	}
 	return updateRepoFile(ctx, p, func(f *RepoFile) error {
 		if old := f.Get(e.Name); old != nil {
@@ -39,7 +39,7 @@ func AddRepo(ctx context.Context, p Paths, e Entry, opts AddOptions) error {
 				return fmt.Errorf("repository %q %w", e.Name, ErrRepoExistsSame)
 			}
 			if !opts.ForceUpdate {
-				return fmt.Errorf("repository name (%s) already exists, please specify a different name (or use --force-update)", e.Name)
+				return &RepoExistsError{Name: e.Name}
 			}
 		}
 		if err := refreshIndex(ctx, p, &e); err != nil {
@@ -181,7 +181,7 @@ func chartList(idx *IndexFile) string {
 func LoadCachedIndex(p Paths, name string, warn func(string, ...any)) (*IndexFile, error) {
 	idx, err := LoadIndexFile(p.CacheIndexFile(name), IndexLoadOptions{Source: fmt.Sprintf("cached index of repository %q", name), Warn: warn})
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("no cached index for repository %q (try 'kpkg repo update %s'): %w", name, name, err)
+		return nil, &NoCachedIndexError{Repo: name, Err: err}
 	}
 	return idx, err
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/Masterminds/semver/v3"
 	"sigs.k8s.io/yaml"
 
-	"github.com/kpkg/kpkg/internal/atomicfile"
 	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/internal/atomicfile"
 )
 
 // APIVersionV1 is the apiVersion of index.yaml and repositories.yaml.
@@ -124,7 +124,7 @@ func (i *IndexFile) Get(name, constraint string, devel bool) (*ChartVersion, err
 		}
 	}
 	if constraint == "" {
-		return nil, fmt.Errorf("chart %q has no stable version (use --devel for pre-releases): %w", name, ErrNoChartVersion)
+		return nil, fmt.Errorf("chart %q: %w", name, ErrNoStableVersion)
 	}
 	return nil, fmt.Errorf("chart %q has no version matching %q: %w", name, constraint, ErrNoChartVersion)
 }

@@ -98,7 +98,7 @@ func withLoginHint(err error, host string) error {
 	}
 	var resp *errcode.ErrorResponse
 	if errors.Is(err, auth.ErrBasicCredentialNotFound) || (errors.As(err, &resp) && resp.StatusCode == http.StatusUnauthorized) {
-		return fmt.Errorf("%w (log in with 'kpkg registry login %s' or pass --username/--password)", err, host)
+		return &AuthRequiredError{Host: host, Err: err}
 	}
 	return err
 }
@@ -302,7 +302,7 @@ func (r *Registry) pickReference(ctx context.Context, repo *remote.Repository, r
 	case ref.digest != "":
 		return "@" + ref.digest, nil
 	case ref.tag != "" && version != "" && versionFor(ref.tag) != version:
-		return "", fmt.Errorf("oci://%s:%s: the tag conflicts with --version %q", ref.repoString(), ref.tag, version)
+		return "", fmt.Errorf("oci://%s:%s: the tag conflicts with the requested version %q", ref.repoString(), ref.tag, version)
 	case ref.tag != "":
 		return ":" + ref.tag, nil
 	}
@@ -323,7 +323,7 @@ func (r *Registry) pickReference(ctx context.Context, repo *remote.Repository, r
 		}
 	}
 	if version == "" {
-		return "", fmt.Errorf("oci://%s: no stable version among %d tags (use --devel or --version)", ref.repoString(), len(tags))
+		return "", fmt.Errorf("oci://%s: %d tags: %w", ref.repoString(), len(tags), ErrNoStableVersion)
 	}
 	return "", fmt.Errorf("oci://%s: no tag matches version %q", ref.repoString(), version)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -257,8 +258,9 @@ func TestOCILogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	archive := demoArchive(t, "1.0.0")
-	if _, err := reg.Push(ctx, archive, "oci://"+host+"/private", repo.PushOptions{}); err == nil || !strings.Contains(err.Error(), "kpkg registry login "+host) {
-		t.Fatalf("anonymous push: %v, want a hint to log in", err)
+	var authErr *repo.AuthRequiredError
+	if _, err := reg.Push(ctx, archive, "oci://"+host+"/private", repo.PushOptions{}); !errors.As(err, &authErr) || authErr.Host != host {
+		t.Fatalf("anonymous push: %v, want an AuthRequiredError for %s", err, host)
 	}
 	if err := reg.Login(ctx, host, "alice", "wrong"); err == nil {
 		t.Fatal("login with a wrong password succeeded")

@@ -9,8 +9,8 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 
-	"github.com/kpkg/kpkg/internal/atomicfile"
 	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/internal/atomicfile"
 )
 
 // PackageOptions control Package. The zero value packages the chart as it
@@ -44,7 +44,7 @@ func Package(ctx context.Context, chartDir string, opts PackageOptions) (string,
 	}
 	if opts.Version != "" {
 		if _, err := semver.NewVersion(opts.Version); err != nil {
-			return "", fmt.Errorf("--version %q is not SemVer 2: %w", opts.Version, err)
+			return "", fmt.Errorf("version %q is not SemVer 2: %w", opts.Version, err)
 		}
 		c.Metadata.Version = opts.Version
 	}

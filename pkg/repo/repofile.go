@@ -11,7 +11,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/kpkg/kpkg/internal/atomicfile"
+	"github.com/kpkg/kpkg/pkg/internal/atomicfile"
 )
 
 // Entry is one repository in repositories.yaml; JSON names match Helm's.

@@ -1,7 +1,6 @@
 package repo
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -25,8 +24,9 @@ type SearchOptions struct {
 	Versions bool
 	// Devel admits pre-releases when Version is empty.
 	Devel bool
-	// Warn receives a line per repository whose cache cannot be read.
-	Warn func(format string, args ...any)
+	// OnIndexError receives each repository whose cached index cannot be
+	// read; that repository is skipped.
+	OnIndexError func(repo string, err error)
 }
 
 // SearchResult is one chart version found.
@@ -49,7 +49,7 @@ func SearchRepos(opts SearchOptions) ([]SearchResult, error) {
 		return nil, err
 	}
 	if len(rf.Repositories) == 0 {
-		return nil, errors.New("no repositories configured; add one with 'kpkg repo add'")
+		return nil, ErrNoRepositories
 	}
 	match, err := matcher(opts.Keyword, opts.Regexp)
 	if err != nil {
@@ -69,8 +69,8 @@ func SearchRepos(opts SearchOptions) ([]SearchResult, error) {
 	for _, e := range rf.Repositories {
 		idx, err := LoadCachedIndex(opts.Paths, e.Name, nil)
 		if err != nil {
-			if opts.Warn != nil {
-				opts.Warn("repository %q is corrupt or missing; try 'kpkg repo update %s': %v", e.Name, e.Name, err)
+			if opts.OnIndexError != nil {
+				opts.OnIndexError(e.Name, err)
 			}
 			continue
 		}

@@ -62,7 +62,7 @@ func indexFor(ctx context.Context, req ChartRequest) (*IndexFile, string, error)
 	}
 	repoName, name, ok := strings.Cut(req.Ref, "/")
 	if !ok {
-		return nil, "", fmt.Errorf("%q is not REPO/CHART or an oci:// reference (or use --repo URL)", req.Ref)
+		return nil, "", &NotRepoChartError{Ref: req.Ref}
 	}
 	idx, err := LoadCachedIndex(req.Paths, repoName, nil)
 	return idx, name, err

@@ -12,7 +12,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/kpkg/kpkg/internal/atomicfile"
+	"github.com/kpkg/kpkg/pkg/internal/atomicfile"
 )
 
 // Placeholder is replaced by the chart name in the skeleton's and a

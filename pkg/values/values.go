@@ -12,7 +12,7 @@ import (
 
 	"helm.sh/helm/v3/pkg/strvals"
 
-	"github.com/kpkg/kpkg/internal/yamldec"
+	"github.com/kpkg/kpkg/pkg/internal/yamldec"
 )
 
 // Options are the value flags of one command. The zero value supplies no values.
@@ -36,6 +36,35 @@ type Options struct {
 	ReadFile func(ctx context.Context, name string) ([]byte, error)
 }
 
+// Kind is the kind of a key=value assignment, as the flag family names
+// them: --set, --set-string, --set-json, --set-file, --set-literal.
+type Kind int
+
+// Kinds of assignments.
+const (
+	KindSet Kind = iota
+	KindString
+	KindJSON
+	KindFile
+	KindLiteral
+)
+
+func (k Kind) String() string {
+	return [...]string{"value", "string", "JSON", "file", "literal"}[k]
+}
+
+// SetError is an assignment that could not be parsed or applied.
+type SetError struct {
+	Kind  Kind
+	Value string
+	Err   error
+}
+
+func (e *SetError) Error() string {
+	return fmt.Sprintf("parse %s assignment %q: %v", e.Kind, e.Value, e.Err)
+}
+func (e *SetError) Unwrap() error { return e.Err }
+
 // Merge returns the merged user values.
 func (o Options) Merge(ctx context.Context) (map[string]any, error) {
 	base := map[string]any{}
@@ -52,17 +81,17 @@ func (o Options) Merge(ctx context.Context) (map[string]any, error) {
 	}
 	for _, v := range o.JSON {
 		if err := strvals.ParseJSON(v, base); err != nil {
-			return nil, fmt.Errorf("--set-json %s: %w", v, err)
+			return nil, &SetError{Kind: KindJSON, Value: v, Err: err}
 		}
 	}
 	for _, v := range o.Set {
 		if err := strvals.ParseInto(v, base); err != nil {
-			return nil, fmt.Errorf("--set %s: %w", v, err)
+			return nil, &SetError{Kind: KindSet, Value: v, Err: err}
 		}
 	}
 	for _, v := range o.String {
 		if err := strvals.ParseIntoString(v, base); err != nil {
-			return nil, fmt.Errorf("--set-string %s: %w", v, err)
+			return nil, &SetError{Kind: KindString, Value: v, Err: err}
 		}
 	}
 	for _, v := range o.File {
@@ -74,12 +103,12 @@ func (o Options) Merge(ctx context.Context) (map[string]any, error) {
 			return string(data), nil
 		}
 		if err := strvals.ParseIntoFile(v, base, reader); err != nil {
-			return nil, fmt.Errorf("--set-file %s: %w", v, err)
+			return nil, &SetError{Kind: KindFile, Value: v, Err: err}
 		}
 	}
 	for _, v := range o.Literal {
 		if err := strvals.ParseLiteralInto(v, base); err != nil {
-			return nil, fmt.Errorf("--set-literal %s: %w", v, err)
+			return nil, &SetError{Kind: KindLiteral, Value: v, Err: err}
 		}
 	}
 	return base, nil

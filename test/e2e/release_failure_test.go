@@ -74,7 +74,7 @@ func TestFailingHookJob(t *testing.T) {
 		t.Errorf("objects were applied although the pre-install hook failed: %v", err)
 	}
 
-	failKpkg(t, ns, []string{"pre-install hook hook2-migrate failed", "uninstalled because --atomic"},
+	failKpkg(t, ns, []string{"pre-install hook hook2-migrate failed", "uninstalled because the install is atomic"},
 		"install", "hook2", chart, "--atomic", "--set", "hook.enabled=true,hook.fail=true")
 	if s := releaseSecrets(t, ns, "hook2"); len(s) != 0 {
 		t.Errorf("--atomic left revisions: %v", secretNames(s))

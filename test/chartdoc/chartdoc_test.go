@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// update is the conventional golden-file flag: `go test ./internal/chartdoc
+// update is the conventional golden-file flag: `go test ./test/chartdoc
 // -update` rewrites the charts' READMEs instead of failing. It has to be a
 // package-level variable because flags are registered before tests run.
 var update = flag.Bool("update", false, "rewrite the values tables of charts/*/README.md")
@@ -279,7 +279,7 @@ func TestChartReadmes(t *testing.T) {
 				}
 				return
 			}
-			t.Errorf("%s is out of date with values.yaml; run: go test ./internal/chartdoc -update", readmePath)
+			t.Errorf("%s is out of date with values.yaml; run: go test ./test/chartdoc -update", readmePath)
 		})
 	}
 }
