@@ -101,7 +101,7 @@ func getSubcommand(streams IO, what, short string, structured bool, show func(io
 func printValues(w io.Writer, output outputFormat, rel *release.Release, all bool) error {
 	vals, title := rel.Config, "USER-SUPPLIED VALUES:"
 	if all {
-		vals, title = rel.Computed, "COMPUTED VALUES:"
+		vals, title = release.ComputedValues(rel), "COMPUTED VALUES:"
 	}
 	return output.write(w, vals, func(w io.Writer) error {
 		fmt.Fprintln(w, title)
@@ -149,7 +149,7 @@ func printAll(w io.Writer, rel *release.Release) error {
 		return err
 	}
 	fmt.Fprintln(w, "\nCOMPUTED VALUES:")
-	if err := writeYAML(w, rel.Computed); err != nil {
+	if err := writeYAML(w, release.ComputedValues(rel)); err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "\nHOOKS:")

@@ -40,7 +40,7 @@ func newHistoryCommand(streams IO) *cobra.Command {
 			}
 			entries := make([]historyEntry, 0, len(hist))
 			for _, r := range hist {
-				entries = append(entries, historyEntry{Revision: r.Version, Updated: r.Info.LastDeployed, Status: string(r.Info.Status),
+				entries = append(entries, historyEntry{Revision: r.Version, Updated: r.Info.LastDeployed.Time, Status: string(r.Info.Status),
 					Chart: r.ChartName(), AppVersion: r.AppVersion(), Description: r.Info.Description})
 			}
 			return output.write(streams.Out, entries, func(w io.Writer) error { return historyTable(w, entries) })

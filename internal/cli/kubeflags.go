@@ -12,6 +12,9 @@ import (
 
 	"github.com/kpkg/kpkg/pkg/kube"
 	"github.com/kpkg/kpkg/pkg/release"
+	"github.com/kpkg/kpkg/pkg/release/storage"
+	"github.com/kpkg/kpkg/pkg/release/storage/helmv1"
+	"github.com/kpkg/kpkg/pkg/release/storage/memory"
 )
 
 // kubeFlags are the cluster flags with Helm's spellings, backed by
@@ -81,11 +84,35 @@ func (k *kubeFlags) releaseConfig(streams IO) (*release.Config, string, error) {
 		return nil, "", err
 	}
 	client.Namespace = ns
-	cfg := release.NewConfig(client)
+	driver, err := storageDriver(client, os.Getenv("HELM_DRIVER"))
+	if err != nil {
+		return nil, "", err
+	}
+	cfg := release.NewConfig(client, driver)
 	p := newProgress(streams.Err)
 	cfg.OnEvent = p.event
 	cfg.Log = p.log
+	cfg.OnStored = func(rel *release.Release, pl storage.Placement) {
+		if pl.External {
+			fmt.Fprintf(streams.Err, "WARNING: revision %d of release %s is %d bytes compressed, more than one %s holds; kpkg stored it in %d parts. Helm lists and shows it but cannot upgrade from it, roll back to it or uninstall it: use kpkg for this revision.\n",
+				rel.Version, rel.Name, pl.Bytes, driver.Name(), pl.Parts)
+		}
+	}
 	return cfg, ns, nil
+}
+
+// storageDriver picks where revisions live from HELM_DRIVER, as Helm does:
+// Secrets by default, "configmap", or "memory" (nothing kept).
+func storageDriver(client *kube.Client, name string) (storage.Driver, error) {
+	switch strings.ToLower(name) {
+	case "", "secret", "secrets":
+		return helmv1.New(client.Core(), client.Metadata(), helmv1.Options{Kind: helmv1.Secrets}), nil
+	case "configmap", "configmaps":
+		return helmv1.New(client.Core(), client.Metadata(), helmv1.Options{Kind: helmv1.ConfigMaps}), nil
+	case "memory":
+		return &memory.Driver{}, nil
+	}
+	return nil, fmt.Errorf("unknown release storage driver %q (HELM_DRIVER): use secret, configmap or memory (the sql driver is not supported)", name)
 }
 
 // addWaitFlags registers Helm's --wait, --wait-for-jobs and --timeout.

@@ -4,10 +4,11 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"time"
 
 	"github.com/kpkg/kpkg/pkg/chart"
 	"github.com/kpkg/kpkg/pkg/kube"
+	"github.com/kpkg/kpkg/pkg/release/record"
+	"github.com/kpkg/kpkg/pkg/release/storage/helmv1"
 	"github.com/kpkg/kpkg/pkg/render"
 )
 
@@ -42,21 +43,46 @@ func (c *Config) renderRelease(ctx context.Context, ch *chart.Chart, vals map[st
 	if err != nil {
 		return nil, nil, fmt.Errorf("render chart %s for release %s: %w", ch.Name(), name, err)
 	}
-	md := *res.Chart.Metadata
-	rel := &Release{
-		Name: name, Namespace: namespace, Version: version,
-		Info:        &Info{Notes: res.Notes, LastDeployed: time.Now().UTC()},
-		Chart:       ChartInfo{Metadata: &md, Digest: ChartDigest(ch)},
-		Config:      vals,
-		Computed:    res.Values,
-		Manifest:    res.Manifest(false),
-		ApplyMethod: ApplyServerSide,
-	}
-	for _, h := range res.Hooks {
-		rel.Hooks = append(rel.Hooks, &Hook{Hook: *h})
-	}
+	rel := NewRevision(ch, res, vals, name, namespace, version)
 	return rel, res.CRDs, nil
 }
+
+// NewRevision is the revision of a release that a render of ch with the
+// user's values vals makes, not yet stored (its status is empty).
+func NewRevision(ch *chart.Chart, res *render.Result, vals map[string]any, name, namespace string, version int) *Release {
+	rel := &Release{
+		Name: name, Namespace: namespace, Version: version,
+		Info:        &Info{Notes: res.Notes, LastDeployed: now()},
+		Chart:       chartRecord(ch, res.Chart),
+		Config:      vals,
+		Manifest:    res.Manifest(false),
+		ApplyMethod: record.ApplyServerSide,
+	}
+	for _, h := range res.Hooks {
+		rel.Hooks = append(rel.Hooks, hookRecord(h))
+	}
+	return rel
+}
+
+// chartRecord is what a revision keeps of its chart: the metadata and
+// values after dependency processing (as Helm stores them), and the lock.
+func chartRecord(loaded, processed *chart.Chart) *record.Chart {
+	md := *processed.Metadata
+	return &record.Chart{Metadata: &md, Lock: loaded.Lock, Values: processed.Values}
+}
+
+func hookRecord(h *render.Hook) *Hook {
+	events := make([]string, len(h.Events))
+	for i, e := range h.Events {
+		events[i] = string(e)
+	}
+	return &Hook{
+		Name: h.Name, Kind: h.Kind, Path: h.Path, Manifest: h.Manifest, Events: events,
+		Weight: h.Weight, DeletePolicies: h.DeletePolicies, OutputLogPolicies: h.OutputLogPolicies,
+	}
+}
+
+func now() record.Time { return record.Now() }
 
 // crdManifest is the CRDs of a render result as one YAML stream.
 func crdManifest(files []chart.CRDFile) string {
@@ -77,11 +103,11 @@ func ValidateName(name string) error {
 	return nil
 }
 
-// checkLabels rejects --labels that would break the store's lookups.
+// checkLabels rejects release labels the store writes itself.
 func checkLabels(labels map[string]string) error {
 	for k := range labels {
-		if reservedLabel(k) {
-			return fmt.Errorf("label %q is reserved for kpkg's own use: choose another name", k)
+		if helmv1.IsSystemLabel(k) {
+			return fmt.Errorf("label %q is reserved for the release store's own use: choose another name", k)
 		}
 	}
 	return nil

@@ -3,7 +3,10 @@ package release
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/release/record"
 	"github.com/kpkg/kpkg/pkg/render"
 )
 
@@ -24,7 +27,7 @@ func TestValidateName(t *testing.T) {
 
 func TestHooksForOrdersByWeightThenName(t *testing.T) {
 	hook := func(name string, weight int, events ...render.HookEvent) *Hook {
-		return &Hook{Hook: render.Hook{Name: name, Weight: weight, Events: events}}
+		return hookRecord(&render.Hook{Name: name, Weight: weight, Events: events})
 	}
 	rel := &Release{Hooks: []*Hook{
 		hook("c", 0, render.HookPreInstall),
@@ -48,11 +51,11 @@ func TestHooksForOrdersByWeightThenName(t *testing.T) {
 func TestRollbackRevisionCopiesTarget(t *testing.T) {
 	from := sampleRelease("manifest-of-1")
 	from.Version = 1
-	from.Hooks[0].LastRun = HookRun{Phase: "Succeeded"}
+	from.Hooks[0].LastRun = HookExecution{Phase: "Succeeded"}
 	last := sampleRelease("manifest-of-4")
 	last.Version = 4
 	rel := rollbackRevision(from, last)
-	if rel.Version != 5 || rel.Manifest != "manifest-of-1" || rel.Info.Status != StatusPendingRollback || rel.Info.Description != "Rollback to 1" {
+	if rel.Version != 5 || rel.Manifest != "manifest-of-1" || rel.Info.Status != StatusPendingRollback || rel.Info.Description != "Rollback to 1" || rel.Info.RollbackRevision != 1 {
 		t.Errorf("rollback revision = %+v %+v", rel, rel.Info)
 	}
 	if rel.Hooks[0].LastRun.Phase != "" || from.Hooks[0].LastRun.Phase != "Succeeded" {
@@ -60,5 +63,17 @@ func TestRollbackRevisionCopiesTarget(t *testing.T) {
 	}
 	if from.Info.Status != StatusDeployed {
 		t.Errorf("the source revision was modified")
+	}
+}
+
+func sampleRelease(manifest string) *Release {
+	return &Release{
+		Name: "web", Namespace: "shop", Version: 3,
+		Info: &Info{Status: StatusDeployed, Description: "Upgrade complete", Notes: "hello",
+			LastDeployed: record.Time{Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}},
+		Chart:    &record.Chart{Metadata: &chart.Metadata{Name: "web", Version: "1.2.3", AppVersion: "4.5"}, Values: map[string]any{"image": "nginx"}},
+		Config:   map[string]any{"replicas": float64(2)},
+		Manifest: manifest,
+		Hooks:    []*Hook{{Name: "migrate", Kind: "Job", Events: []string{"pre-upgrade"}, Weight: -1}},
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/kpkg/kpkg/pkg/kube"
+	"github.com/kpkg/kpkg/pkg/release/storage"
+	"github.com/kpkg/kpkg/pkg/release/storage/kpkgv1"
 )
 
 // Config is what every operation needs: the cluster, the store, the lock
@@ -20,15 +22,26 @@ type Config struct {
 	// "user@host pid N".
 	Holder string
 	Lock   LockOptions
+	// PendingGrace is how long a revision another tool left pending (Helm
+	// takes no lock) may be an operation still running; after it, an
+	// operation marks the revision failed and proceeds. 0 means 10 minutes,
+	// twice Helm's default --timeout.
+	PendingGrace time.Duration
+	// RecoverPending marks such revisions failed at once.
+	RecoverPending bool
 	// OnEvent receives readiness changes while waiting; nil discards them.
 	OnEvent func(kube.Event)
+	// OnStored is told where each new revision went, so the caller can
+	// say when Helm will not be able to operate it; nil ignores it.
+	OnStored func(rel *Release, p storage.Placement)
 	// Log receives one line per step; nil discards them.
 	Log func(format string, args ...any)
 }
 
-// NewConfig makes a Config for a cluster client.
-func NewConfig(k *kube.Client) *Config {
-	return &Config{Kube: k, Store: NewStore(k.Core(), k.Metadata())}
+// NewConfig makes a Config that keeps revisions with driver, reading
+// releases that kpkg's earlier format holds until it moves them.
+func NewConfig(k *kube.Client, driver storage.Driver) *Config {
+	return &Config{Kube: k, Store: &Store{Driver: driver, Legacy: kpkgv1.New(k.Core())}}
 }
 
 func (c *Config) logf(format string, args ...any) {
@@ -53,9 +66,15 @@ func (c *Config) holder() string {
 // was interrupted, when the operation's own context may be gone.
 const cleanupTimeout = 15 * time.Second
 
-// withLock runs fn holding the release's lease. Revisions left pending by a
-// holder that died are marked failed first. fn's context ends when ctx ends
-// (a signal) or the lease is lost.
+// annOperation marks a revision a kpkg operation is working on; Helm drops
+// annotations when it rewrites a revision, which only happens once it is
+// no longer pending.
+const annOperation = "kpkg.dev/operation"
+
+// withLock runs fn holding the release's lease. Revisions in kpkg's
+// earlier format move to Helm's first; revisions left pending by a holder
+// that died are marked failed. fn's context ends when ctx ends (a signal)
+// or the lease is lost.
 func (c *Config) withLock(ctx context.Context, namespace, name, op string, fn func(context.Context) error) (err error) {
 	lock, err := Acquire(ctx, c.Kube.Core(), namespace, name, c.holder(), op, c.Lock)
 	if err != nil {
@@ -74,35 +93,84 @@ func (c *Config) withLock(ctx context.Context, namespace, name, op string, fn fu
 		c.logf("took over the lock of release %s from %s (%s), which stopped renewing it at %s",
 			name, lock.Takeover.Holder, lock.Takeover.Operation, lock.Takeover.LastRenew.Format(time.RFC3339))
 	}
+	if n, err := c.Store.migrate(opCtx, namespace, name); err != nil {
+		return err
+	} else if n > 0 {
+		c.logf("moved %d revision(s) of release %s from kpkg's earlier storage to Helm's", n, name)
+	}
 	if err := c.recoverPending(opCtx, namespace, name, lock.Takeover); err != nil {
 		return err
 	}
 	return fn(opCtx)
 }
 
-// recoverPending marks failed every revision still pending: holding the
-// lock, no operation can be working on it any more.
+// recoverPending marks failed every revision still pending. One a kpkg
+// operation wrote is dead: this process holds the lock. One another tool
+// wrote is judged by its age.
 func (c *Config) recoverPending(ctx context.Context, namespace, name string, t *Takeover) error {
-	hist, err := c.Store.History(ctx, namespace, name)
+	revs, err := c.Store.revisions(ctx, namespace, name)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	reason := "interrupted: the operation that started this revision ended without finishing it"
-	if t != nil {
-		reason = fmt.Sprintf("interrupted: %s by %s stopped renewing the release lock at %s", t.Operation, t.Holder, t.LastRenew.UTC().Format(time.RFC3339))
-	}
-	for _, r := range hist {
-		if !r.Info.Status.IsPending() {
+	for _, r := range revs {
+		if !r.Status.IsPending() {
 			continue
 		}
-		c.logf("marking release %s revision %d (%s) failed: %s", name, r.Version, r.Info.Status, reason)
-		r.Info.Status, r.Info.Description = StatusFailed, reason
-		if err := c.Store.Update(ctx, r); err != nil {
+		reason, err := c.pendingReason(r, t)
+		if err != nil {
 			return err
 		}
+		rel, err := c.Store.get(ctx, r)
+		if err != nil {
+			return fmt.Errorf("recover release %s revision %d (%s): %w", name, r.Version, r.Status, err)
+		}
+		c.logf("marking release %s revision %d (%s) failed: %s", name, r.Version, r.Status, reason)
+		rel.Info.Status, rel.Info.Description = StatusFailed, reason
+		if err := c.Store.Update(ctx, rel, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Config) pendingReason(r revision, t *Takeover) (string, error) {
+	if op := r.Annotations[annOperation]; op != "" {
+		if t != nil {
+			return fmt.Sprintf("interrupted: %s by %s stopped renewing the release lock at %s", t.Operation, t.Holder, t.LastRenew.UTC().Format(time.RFC3339)), nil
+		}
+		return fmt.Sprintf("interrupted: %s ended without finishing this revision", op), nil
+	}
+	grace := c.PendingGrace
+	if grace <= 0 {
+		grace = 10 * time.Minute
+	}
+	until := r.Created.Add(grace)
+	if !c.RecoverPending && time.Now().Before(until) {
+		return "", &PendingError{Name: r.Name, Namespace: r.Namespace, Version: r.Version, Status: r.Status, Since: r.Created, Until: until}
+	}
+	return fmt.Sprintf("interrupted: left %s by another tool since %s; marked failed by kpkg", r.Status, r.Created.UTC().Format(time.RFC3339)), nil
+}
+
+// operationAnnotations mark a revision as being worked on by op.
+func (c *Config) operationAnnotations(op string) map[string]string {
+	return map[string]string{annOperation: op + " by " + c.holder()}
+}
+
+// create stores a new revision as op's work in progress and reports where
+// it went.
+func (c *Config) create(ctx context.Context, rel *Release, op string) error {
+	p, err := c.Store.Create(ctx, rel, c.operationAnnotations(op))
+	if err != nil {
+		return err
+	}
+	if p.External {
+		c.logf("release %s revision %d is %d bytes compressed, more than one object holds: stored in %d parts; Helm lists it but cannot operate it", rel.Name, rel.Version, p.Bytes, p.Parts)
+	}
+	if c.OnStored != nil {
+		c.OnStored(rel, p)
 	}
 	return nil
 }
@@ -114,7 +182,11 @@ func (c *Config) finish(ctx context.Context, rel *Release, status Status, desc s
 	defer cancel()
 	rel.Info.Status, rel.Info.Description = status, desc
 	if status == StatusDeployed || status == StatusFailed {
-		rel.Info.LastDeployed = time.Now().UTC()
+		rel.Info.LastDeployed = now()
 	}
-	return c.Store.Update(rctx, rel)
+	var ann map[string]string
+	if status.IsPending() {
+		ann = c.operationAnnotations(string(status))
+	}
+	return c.Store.Update(rctx, rel, ann)
 }

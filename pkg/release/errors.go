@@ -1,12 +1,14 @@
 package release
 
 import (
-	"errors"
 	"fmt"
+	"time"
+
+	"github.com/kpkg/kpkg/pkg/release/storage"
 )
 
 // ErrNotFound is returned when a release or revision does not exist.
-var ErrNotFound = errors.New("release: not found")
+var ErrNotFound = storage.ErrNotFound
 
 // RevisionNotFoundError: a release exists but not the revision asked for.
 type RevisionNotFoundError struct {
@@ -64,3 +66,21 @@ func (e *NamespaceNotFoundError) Error() string {
 	return fmt.Sprintf("namespace %s does not exist: %v", e.Namespace, e.Err)
 }
 func (e *NamespaceNotFoundError) Unwrap() error { return e.Err }
+
+// PendingError: the newest revision is pending and was not written by a
+// kpkg operation (Helm takes no lock), recently enough that the operation
+// may still be running.
+type PendingError struct {
+	Name, Namespace string
+	Version         int
+	Status          Status
+	// Since is when the revision was created, by the API server's clock.
+	Since time.Time
+	// Until is when kpkg will consider the operation abandoned.
+	Until time.Time
+}
+
+func (e *PendingError) Error() string {
+	return fmt.Sprintf("release %s in namespace %s has been %s at revision %d since %s, written by another tool (Helm takes no lock, so that operation may still be running); it counts as abandoned from %s",
+		e.Name, e.Namespace, e.Status, e.Version, e.Since.UTC().Format(time.RFC3339), e.Until.UTC().Format(time.RFC3339))
+}

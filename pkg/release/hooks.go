@@ -10,6 +10,7 @@ import (
 	"k8s.io/cli-runtime/pkg/resource"
 
 	"github.com/kpkg/kpkg/pkg/kube"
+	"github.com/kpkg/kpkg/pkg/release/record"
 	"github.com/kpkg/kpkg/pkg/render"
 )
 
@@ -37,7 +38,7 @@ func (e *HookError) Unwrap() error { return e.Err }
 func hooksFor(rel *Release, event render.HookEvent) []*Hook {
 	var out []*Hook
 	for _, h := range rel.Hooks {
-		if slices.Contains(h.Events, event) {
+		if slices.Contains(h.Events, string(event)) {
 			out = append(out, h)
 		}
 	}
@@ -82,20 +83,20 @@ func (c *Config) runHook(ctx context.Context, rel *Release, h *Hook, timeout tim
 		}
 	}
 	c.logf("running %s hook %s", h.Kind, h.Name)
-	h.LastRun = HookRun{StartedAt: time.Now().UTC(), Phase: "Running"}
+	h.LastRun = HookExecution{StartedAt: now(), Phase: record.HookPhaseRunning}
 	err = c.Kube.Apply(ctx, infos, kube.ApplyOptions{Owner: owner})
 	if err == nil && (h.Kind == "Job" || h.Kind == "Pod") {
 		err = c.Kube.Wait(ctx, infos, kube.WaitOptions{Timeout: timeout, Complete: true, OnEvent: c.OnEvent})
 	}
-	h.LastRun.CompletedAt = time.Now().UTC()
+	h.LastRun.CompletedAt = now()
 	if err != nil {
-		h.LastRun.Phase = "Failed"
+		h.LastRun.Phase = record.HookPhaseFailed
 		if slices.Contains(policies, HookFailed) {
 			_ = c.Kube.Delete(context.WithoutCancel(ctx), infos, owner)
 		}
 		return err
 	}
-	h.LastRun.Phase = "Succeeded"
+	h.LastRun.Phase = record.HookPhaseSucceeded
 	if slices.Contains(policies, HookSucceeded) {
 		return c.Kube.Delete(ctx, infos, owner)
 	}

@@ -99,7 +99,7 @@ func (c *Config) install(ctx context.Context, ch *chart.Chart, vals map[string]a
 	rel.Labels = o.Labels
 	rel.Info.FirstDeployed = rel.Info.LastDeployed
 	rel.Info.Status, rel.Info.Description = StatusPendingInstall, "Initial install underway"
-	if err := c.Store.Create(ctx, rel); err != nil {
+	if err := c.create(ctx, rel, "install"); err != nil {
 		return nil, err
 	}
 	err = c.installObjects(ctx, rel, crds, o)
@@ -136,16 +136,16 @@ func (c *Config) installObjects(ctx context.Context, rel *Release, crds []chart.
 // nextInstallVersion is 1 for a new name, or the next revision after an
 // uninstalled release whose history was kept.
 func (c *Config) nextInstallVersion(ctx context.Context, namespace, name string) (int, error) {
-	hist, err := c.Store.History(ctx, namespace, name)
+	revs, err := c.Store.revisions(ctx, namespace, name)
 	if errors.Is(err, ErrNotFound) {
 		return 1, nil
 	}
 	if err != nil {
 		return 0, err
 	}
-	last := hist[len(hist)-1]
-	if last.Info.Status != StatusUninstalled {
-		return 0, &NameInUseError{Name: name, Namespace: namespace, Status: last.Info.Status, Version: last.Version}
+	last := revs[len(revs)-1]
+	if last.Status != StatusUninstalled {
+		return 0, &NameInUseError{Name: name, Namespace: namespace, Status: last.Status, Version: last.Version}
 	}
 	return last.Version + 1, nil
 }

@@ -73,7 +73,12 @@ type leaseClient interface {
 	Delete(ctx context.Context, name string, opts metav1.DeleteOptions) error
 }
 
-const annOperation = "kpkg.dev/operation"
+// Lease labels, for finding a release's lease.
+const (
+	leaseLabelOwner = "owner"
+	leaseOwner      = "kpkg"
+	leaseLabelName  = "name"
+)
 
 func leaseName(release string) string { return "kpkg.release." + release }
 
@@ -87,7 +92,7 @@ func Acquire(ctx context.Context, core kubernetes.Interface, namespace, release,
 	ttl := int32(opts.TTL / time.Second)
 	want := &coordinationv1.Lease{
 		ObjectMeta: metav1.ObjectMeta{Name: l.name, Annotations: map[string]string{annOperation: operation},
-			Labels: map[string]string{LabelOwner: OwnerValue, LabelName: release}},
+			Labels: map[string]string{leaseLabelOwner: leaseOwner, leaseLabelName: release}},
 		Spec: coordinationv1.LeaseSpec{HolderIdentity: &holder, LeaseDurationSeconds: &ttl, AcquireTime: &now, RenewTime: &now},
 	}
 	got, err := l.leases.Create(ctx, want, metav1.CreateOptions{})

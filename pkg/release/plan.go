@@ -2,7 +2,6 @@ package release
 
 import (
 	"context"
-	"errors"
 
 	"github.com/kpkg/kpkg/pkg/chart"
 )
@@ -14,8 +13,9 @@ import (
 func PlanUpgrade(ctx context.Context, c *Config, name string, ch *chart.Chart, vals map[string]any, o UpgradeOptions) (current, next *Release, err error) {
 	o.DryRun = DryRunServer
 	if o.Install {
-		hist, err := c.Store.History(ctx, o.Namespace, name)
-		if errors.Is(err, ErrNotFound) || err == nil && hist[len(hist)-1].Info.Status == StatusUninstalled {
+		if absent, err := c.installable(ctx, o.Namespace, name); err != nil {
+			return nil, nil, err
+		} else if absent {
 			next, _, err := c.renderRelease(ctx, ch, vals, o.Render, name, o.Namespace, 1, false, DryRunServer)
 			return nil, next, err
 		}
@@ -33,16 +33,13 @@ func PlanUpgrade(ctx context.Context, c *Config, name string, ch *chart.Chart, v
 // Current returns the revision a release runs: the deployed one, else the
 // newest.
 func Current(ctx context.Context, c *Config, namespace, name string) (*Release, error) {
-	hist, err := c.Store.History(ctx, namespace, name)
+	revs, err := c.Store.revisions(ctx, namespace, name)
 	if err != nil {
 		return nil, err
 	}
-	version := hist[len(hist)-1].Version
-	for i := len(hist) - 1; i >= 0; i-- {
-		if hist[i].Info.Status == StatusDeployed {
-			version = hist[i].Version
-			break
-		}
+	last, deployed, err := c.lastAndDeployed(ctx, revs)
+	if deployed != nil {
+		return deployed, err
 	}
-	return c.Store.Get(ctx, namespace, name, version)
+	return last, err
 }

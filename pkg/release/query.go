@@ -3,25 +3,65 @@ package release
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/kpkg/kpkg/pkg/kube"
+	"github.com/kpkg/kpkg/pkg/release/storage"
+	"k8s.io/apimachinery/pkg/labels"
 )
 
 // History returns a release's revisions, oldest first, the newest max when
-// max > 0. Payloads are not read.
+// max > 0. A revision that cannot be read is listed as damaged rather than
+// failing the whole history.
 func History(ctx context.Context, c *Config, namespace, name string, max int) ([]*Release, error) {
-	hist, err := c.Store.History(ctx, namespace, name)
+	revs, err := c.Store.revisions(ctx, namespace, name)
 	if err != nil {
 		return nil, err
 	}
-	if max > 0 && len(hist) > max {
-		hist = hist[len(hist)-max:]
+	if max > 0 && len(revs) > max {
+		revs = revs[len(revs)-max:]
 	}
-	return hist, nil
+	return c.readAll(ctx, revs)
+}
+
+// readAll reads revisions in full, a few at a time; damaged ones become
+// summaries that say so.
+func (c *Config) readAll(ctx context.Context, revs []revision) ([]*Release, error) {
+	out := make([]*Release, len(revs))
+	errs := make([]error, len(revs))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i, r := range revs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[i], errs[i] = c.Store.get(ctx, r)
+			var corrupt *storage.CorruptError
+			if errors.As(errs[i], &corrupt) {
+				out[i], errs[i] = damaged(r, corrupt), nil
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// DamagedPrefix starts the description of a revision that cannot be read.
+const DamagedPrefix = "damaged: "
+
+// damaged is what is known of a revision that cannot be read: its index
+// entry, and why.
+func damaged(r revision, err *storage.CorruptError) *Release {
+	return &Release{
+		Name: r.Name, Namespace: r.Namespace, Version: r.Version,
+		Info: &Info{Status: r.Status, Description: DamagedPrefix + err.Error()},
+	}
 }
 
 // Get reads one revision in full; version 0 means the newest.
@@ -71,6 +111,9 @@ type ListOptions struct {
 	All bool
 	// Filter keeps release names matching it.
 	Filter string
+	// Selector keeps releases whose storage labels match it (Helm's
+	// --selector).
+	Selector string
 	// ByDate orders by last deployment, oldest first, instead of by name.
 	ByDate bool
 	// Reverse reverses the order.
@@ -80,7 +123,9 @@ type ListOptions struct {
 	Offset, Max int
 }
 
-// List returns the newest revision of each release, by namespace and name.
+// List returns the newest revision of each release, by namespace and name,
+// as Helm's list does: only superseded revisions asked for lists every
+// superseded revision instead.
 func List(ctx context.Context, c *Config, o ListOptions) ([]*Release, error) {
 	var re *regexp.Regexp
 	if o.Filter != "" {
@@ -89,11 +134,15 @@ func List(ctx context.Context, c *Config, o ListOptions) ([]*Release, error) {
 			return nil, fmt.Errorf("invalid release name filter %q: %w", o.Filter, err)
 		}
 	}
+	sel, err := labels.Parse(o.Selector)
+	if err != nil {
+		return nil, fmt.Errorf("invalid label selector %q: %w", o.Selector, err)
+	}
 	ns := o.Namespace
 	if o.AllNamespaces {
 		ns = ""
 	}
-	all, err := c.Store.ListAll(ctx, ns)
+	all, err := c.Store.index(ctx, ns, "")
 	if err != nil {
 		return nil, err
 	}
@@ -101,15 +150,22 @@ func List(ctx context.Context, c *Config, o ListOptions) ([]*Release, error) {
 	if len(states) == 0 {
 		states = []Status{StatusDeployed, StatusFailed}
 	}
-	var out []*Release
+	onlySuperseded := !o.All && len(states) == 1 && states[0] == StatusSuperseded
+	var keep []revision
 	for i, r := range all {
 		newest := i == len(all)-1 || all[i+1].Name != r.Name || all[i+1].Namespace != r.Namespace
-		if !newest || re != nil && !re.MatchString(r.Name) {
+		switch {
+		case !newest && !onlySuperseded,
+			re != nil && !re.MatchString(r.Name),
+			!o.All && !slices.Contains(states, r.Status),
+			!sel.Matches(labels.Set(r.Labels)):
 			continue
 		}
-		if o.All || slices.Contains(states, r.Info.Status) {
-			out = append(out, r)
-		}
+		keep = append(keep, r)
+	}
+	out, err := c.readAll(ctx, keep)
+	if err != nil {
+		return nil, err
 	}
 	orderReleases(out, o.ByDate, o.Reverse)
 	return page(out, o.Offset, o.Max), nil

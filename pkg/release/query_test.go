@@ -4,12 +4,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kpkg/kpkg/pkg/release/record"
 )
 
 func TestOrderAndPage(t *testing.T) {
 	at := func(sec int) time.Time { return time.Unix(int64(1700000000+sec), 0) }
 	rel := func(ns, name string, deployed time.Time) *Release {
-		return &Release{Name: name, Namespace: ns, Info: &Info{LastDeployed: deployed}}
+		return &Release{Name: name, Namespace: ns, Info: &Info{LastDeployed: record.Time{Time: deployed}}}
 	}
 	// As the store returns them: by namespace, then name.
 	all := func() []*Release {
@@ -56,8 +58,8 @@ func TestOrderAndPage(t *testing.T) {
 func TestOrderByDateTiesKeepStoreOrder(t *testing.T) {
 	same := time.Unix(1700000000, 0)
 	rels := []*Release{
-		{Name: "b", Namespace: "x", Info: &Info{LastDeployed: same.Add(300 * time.Millisecond)}},
-		{Name: "a", Namespace: "y", Info: &Info{LastDeployed: same}},
+		{Name: "b", Namespace: "x", Info: &Info{LastDeployed: record.Time{Time: same.Add(300 * time.Millisecond)}}},
+		{Name: "a", Namespace: "y", Info: &Info{LastDeployed: record.Time{Time: same}}},
 	}
 	orderReleases(rels, true, false)
 	if rels[0].Name != "b" || rels[1].Name != "a" {

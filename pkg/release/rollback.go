@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kpkg/kpkg/pkg/release/record"
 	"github.com/kpkg/kpkg/pkg/render"
 )
 
@@ -38,26 +39,23 @@ func Rollback(ctx context.Context, c *Config, name string, o RollbackOptions) (*
 
 // rollback runs with the lock held.
 func (c *Config) rollback(ctx context.Context, name string, o RollbackOptions) (*Release, error) {
-	hist, err := c.Store.History(ctx, o.Namespace, name)
+	revs, err := c.Store.revisions(ctx, o.Namespace, name)
 	if err != nil {
 		return nil, err
 	}
-	lastSum := hist[len(hist)-1]
+	lastVersion := revs[len(revs)-1].Version
 	target := o.Version
 	if target == 0 {
-		target = lastSum.Version - 1
+		target = lastVersion - 1
 	}
 	if target < 1 {
-		return nil, fmt.Errorf("release %s has no revision before %d to roll back to", name, lastSum.Version)
+		return nil, fmt.Errorf("release %s has no revision before %d to roll back to", name, lastVersion)
 	}
 	from, err := c.Store.Get(ctx, o.Namespace, name, target)
-	if errors.Is(err, ErrNotFound) {
-		return nil, &RevisionNotFoundError{Name: name, Namespace: o.Namespace, Version: target}
-	}
 	if err != nil {
 		return nil, err
 	}
-	last, err := c.Store.Get(ctx, o.Namespace, name, lastSum.Version)
+	last, deployed, err := c.lastAndDeployed(ctx, revs)
 	if err != nil {
 		return nil, err
 	}
@@ -65,12 +63,12 @@ func (c *Config) rollback(ctx context.Context, name string, o RollbackOptions) (
 	if o.DryRun {
 		return rel, nil
 	}
-	if err := c.Store.Create(ctx, rel); err != nil {
+	if err := c.create(ctx, rel, "rollback"); err != nil {
 		return nil, err
 	}
 	dep := deployOptions{Wait: o.Wait, WaitForJobs: o.WaitForJobs, Timeout: o.Timeout, NoHooks: o.NoHooks,
 		ForceConflicts: o.ForceConflicts, Pre: render.HookPreRollback, Post: render.HookPostRollback}
-	err = c.deploy(ctx, rel, c.deployedAndLast(ctx, hist, last), dep)
+	err = c.deploy(ctx, rel, []*Release{last, deployed}, dep)
 	if err == nil {
 		return rel, c.succeed(ctx, rel, fmt.Sprintf("Rollback to %d", target), o.HistoryMax)
 	}
@@ -85,35 +83,22 @@ func (c *Config) rollback(ctx context.Context, name string, o RollbackOptions) (
 	return rel, err
 }
 
-// rollbackRevision is a copy of from as the revision after last.
+// rollbackRevision is a copy of from as the revision after last, as Helm
+// makes it: from's chart, values, manifest, hooks (never run) and labels.
 func rollbackRevision(from, last *Release) *Release {
 	rel := *from
 	rel.Version = last.Version + 1
+	rel.ApplyMethod = record.ApplyServerSide
 	rel.Hooks = make([]*Hook, len(from.Hooks))
 	for i, h := range from.Hooks {
 		cp := *h
-		cp.LastRun = HookRun{}
+		cp.LastRun = HookExecution{}
 		rel.Hooks[i] = &cp
 	}
 	rel.Info = &Info{
-		FirstDeployed: last.Info.FirstDeployed, LastDeployed: time.Now().UTC(),
+		FirstDeployed: last.Info.FirstDeployed, LastDeployed: now(),
 		Status: StatusPendingRollback, Description: fmt.Sprintf("Rollback to %d", from.Version),
-		Notes: from.Info.Notes,
+		Notes: from.Info.Notes, RollbackRevision: from.Version,
 	}
 	return &rel
-}
-
-// deployedAndLast returns the revisions whose objects may be live: the
-// newest and the newest deployed one.
-func (c *Config) deployedAndLast(ctx context.Context, hist []*Release, last *Release) []*Release {
-	out := []*Release{last}
-	for i := len(hist) - 1; i >= 0; i-- {
-		if hist[i].Info.Status == StatusDeployed && hist[i].Version != last.Version {
-			if dep, err := c.Store.Get(ctx, last.Namespace, last.Name, hist[i].Version); err == nil {
-				out = append(out, dep)
-			}
-			break
-		}
-	}
-	return out
 }

@@ -2,189 +2,152 @@ package release
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"sort"
-	"strconv"
+	"slices"
 
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/metadata"
+	"github.com/kpkg/kpkg/pkg/release/storage"
 )
 
-// Store keeps revisions as Secrets in the release's namespace.
+// Store is the release history: Helm's storage (Secrets or ConfigMaps),
+// where every revision is written, and kpkg's earlier format, read until
+// an operation moves a release out of it.
 type Store struct {
-	core kubernetes.Interface
-	meta metadata.Interface
+	// Driver holds the history, in Helm's format.
+	Driver storage.Driver
+	// Legacy, when not nil, is read for revisions Driver does not have.
+	Legacy storage.Driver
 }
 
-// NewStore uses core for reads and writes and md for cheap listing.
-func NewStore(core kubernetes.Interface, md metadata.Interface) *Store {
-	return &Store{core: core, meta: md}
+// revision is an index entry and the driver that holds it.
+type revision struct {
+	storage.Entry
+	driver storage.Driver
 }
 
-// Create writes a new revision. Part Secrets are written first and the head
-// last, so a reader never sees a revision whose parts are missing; a
-// revision that already exists is an error.
-func (s *Store) Create(ctx context.Context, rel *Release) error {
-	data, err := encode(rel)
-	if err != nil {
-		return err
-	}
-	chunks := split(data, chunkSize)
-	secrets := s.core.CoreV1().Secrets(rel.Namespace)
-	if err := s.deleteParts(ctx, rel.Namespace, rel.Name, rel.Version); err != nil {
-		return err
-	}
-	for i := 1; i < len(chunks); i++ {
-		part := &corev1.Secret{
-			ObjectMeta: metav1.ObjectMeta{Name: partName(rel.Name, rel.Version, i), Labels: partLabels(rel, i)},
-			Type:       PartSecretType,
-			Data:       map[string][]byte{dataKey: chunks[i]},
-		}
-		if _, err := secrets.Create(ctx, part, metav1.CreateOptions{}); err != nil {
-			return fmt.Errorf("store part %d of release %s revision %d: %w", i, rel.Name, rel.Version, err)
-		}
-	}
-	head, err := headSecret(rel, chunks[0], len(chunks), digest(data))
-	if err != nil {
-		return err
-	}
-	if _, err := secrets.Create(ctx, head, metav1.CreateOptions{}); err != nil {
-		_ = s.deleteParts(context.WithoutCancel(ctx), rel.Namespace, rel.Name, rel.Version)
-		if apierrors.IsAlreadyExists(err) {
-			return fmt.Errorf("release %s revision %d already exists in namespace %s: another operation created it", rel.Name, rel.Version, rel.Namespace)
-		}
-		return fmt.Errorf("store release %s revision %d: %w", rel.Name, rel.Version, err)
-	}
-	return nil
-}
-
-// Update records a revision's new Info (status, description, times). The
-// payload is immutable and not rewritten.
-func (s *Store) Update(ctx context.Context, rel *Release) error {
-	ann, err := mutableAnnotations(rel)
-	if err != nil {
-		return err
-	}
-	patch, err := json.Marshal(map[string]any{"metadata": map[string]any{
-		"labels":      map[string]string{LabelStatus: string(rel.Info.Status)},
-		"annotations": ann,
-	}})
-	if err != nil {
-		return err
-	}
-	_, err = s.meta.Resource(corev1.SchemeGroupVersion.WithResource("secrets")).Namespace(rel.Namespace).
-		Patch(ctx, secretName(rel.Name, rel.Version), types.MergePatchType, patch, metav1.PatchOptions{})
-	if err != nil {
-		return fmt.Errorf("update release %s revision %d to %s: %w", rel.Name, rel.Version, rel.Info.Status, err)
-	}
-	return nil
-}
-
-// Get reads a whole revision, reassembling its parts and checking the
-// payload's digest.
-func (s *Store) Get(ctx context.Context, namespace, name string, version int) (*Release, error) {
-	secrets := s.core.CoreV1().Secrets(namespace)
-	head, err := secrets.Get(ctx, secretName(name, version), metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return nil, fmt.Errorf("release %s revision %d in namespace %s: %w", name, version, namespace, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read release %s revision %d: %w", name, version, err)
-	}
-	parts, _ := strconv.Atoi(head.Annotations[annParts])
-	data := append([]byte(nil), head.Data[dataKey]...)
-	for i := 1; i < parts; i++ {
-		part, err := secrets.Get(ctx, partName(name, version, i), metav1.GetOptions{})
-		if err != nil {
-			return nil, fmt.Errorf("read part %d of release %s revision %d: %w", i, name, version, err)
-		}
-		data = append(data, part.Data[dataKey]...)
-	}
-	if want := head.Annotations[annDigest]; want != "" && digest(data) != want {
-		return nil, fmt.Errorf("release %s revision %d in namespace %s is corrupt (payload digest mismatch): roll back to another revision", name, version, namespace)
-	}
-	rel, err := decode(data)
-	if err != nil {
-		return nil, fmt.Errorf("release %s revision %d: %w", name, version, err)
-	}
-	sumRel, err := fromMeta(head.ObjectMeta)
+// index lists the revisions of a release ("" name: every release) in
+// namespace ("" for all), ordered by namespace, name and version. A
+// version both drivers hold is read from Driver.
+func (s *Store) index(ctx context.Context, namespace, name string) ([]revision, error) {
+	entries, err := s.Driver.Index(ctx, namespace, name)
 	if err != nil {
 		return nil, err
 	}
-	notes := rel.Info.Notes
-	rel.Info = sumRel.Info
-	rel.Info.Notes = notes
-	if err := applyHookRuns(rel, head.ObjectMeta); err != nil {
-		return nil, err
+	out := make([]revision, 0, len(entries))
+	seen := map[[2]string]map[int]bool{}
+	for _, e := range entries {
+		k := [2]string{e.Namespace, e.Name}
+		if seen[k] == nil {
+			seen[k] = map[int]bool{}
+		}
+		seen[k][e.Version] = true
+		out = append(out, revision{Entry: e, driver: s.Driver})
 	}
-	return rel, nil
-}
-
-// History lists every revision of a release, oldest first, without payloads.
-// A release with no revisions yields ErrNotFound.
-func (s *Store) History(ctx context.Context, namespace, name string) ([]*Release, error) {
-	rels, err := s.list(ctx, namespace, LabelOwner+"="+OwnerValue+","+LabelName+"="+name+",!"+LabelPart)
-	if err != nil {
-		return nil, err
-	}
-	if len(rels) == 0 {
-		return nil, fmt.Errorf("release %q in namespace %q: %w", name, namespace, ErrNotFound)
-	}
-	return rels, nil
-}
-
-// ListAll lists every revision of every release in namespace ("" for all
-// namespaces), without payloads, by name then version.
-func (s *Store) ListAll(ctx context.Context, namespace string) ([]*Release, error) {
-	return s.list(ctx, namespace, LabelOwner+"="+OwnerValue+",!"+LabelPart)
-}
-
-func (s *Store) list(ctx context.Context, namespace, selector string) ([]*Release, error) {
-	list, err := s.meta.Resource(corev1.SchemeGroupVersion.WithResource("secrets")).Namespace(namespace).
-		List(ctx, metav1.ListOptions{LabelSelector: selector, FieldSelector: "type=" + SecretType})
-	if err != nil {
-		return nil, fmt.Errorf("list releases in namespace %q: %w", namespace, err)
-	}
-	out := make([]*Release, 0, len(list.Items))
-	for _, item := range list.Items {
-		rel, err := fromMeta(item.ObjectMeta)
+	if s.Legacy != nil {
+		old, err := s.Legacy.Index(ctx, namespace, name)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, rel)
+		for _, e := range old {
+			if !seen[[2]string{e.Namespace, e.Name}][e.Version] {
+				out = append(out, revision{Entry: e, driver: s.Legacy})
+			}
+		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Namespace != out[j].Namespace {
-			return out[i].Namespace < out[j].Namespace
+	slices.SortFunc(out, func(a, b revision) int {
+		switch {
+		case a.Namespace != b.Namespace:
+			return compareStrings(a.Namespace, b.Namespace)
+		case a.Name != b.Name:
+			return compareStrings(a.Name, b.Name)
 		}
-		if out[i].Name != out[j].Name {
-			return out[i].Name < out[j].Name
-		}
-		return out[i].Version < out[j].Version
+		return a.Version - b.Version
 	})
 	return out, nil
 }
 
-// Delete removes a revision: the head first, so no reader finds a
-// revision with missing parts, then its parts.
-func (s *Store) Delete(ctx context.Context, namespace, name string, version int) error {
-	err := s.core.CoreV1().Secrets(namespace).Delete(ctx, secretName(name, version), metav1.DeleteOptions{})
-	if err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("delete release %s revision %d: %w", name, version, err)
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
 	}
-	return s.deleteParts(ctx, namespace, name, version)
+	return 0
 }
 
-func (s *Store) deleteParts(ctx context.Context, namespace, name string, version int) error {
-	sel := fmt.Sprintf("%s=%s,%s=%s,%s=%d,%s", LabelOwner, OwnerValue, LabelName, name, LabelVersion, version, LabelPart)
-	err := s.core.CoreV1().Secrets(namespace).DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{LabelSelector: sel})
-	if err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("delete stored parts of release %s revision %d: %w", name, version, err)
+// revisions is index for one release; no revision is ErrNotFound.
+func (s *Store) revisions(ctx context.Context, namespace, name string) ([]revision, error) {
+	revs, err := s.index(ctx, namespace, name)
+	if err != nil {
+		return nil, err
+	}
+	if len(revs) == 0 {
+		return nil, fmt.Errorf("release %q in namespace %q: %w", name, namespace, ErrNotFound)
+	}
+	return revs, nil
+}
+
+// Get reads one revision in full.
+func (s *Store) Get(ctx context.Context, namespace, name string, version int) (*Release, error) {
+	rel, err := s.Driver.Get(ctx, namespace, name, version)
+	if errors.Is(err, storage.ErrNotFound) && s.Legacy != nil {
+		rel, err = s.Legacy.Get(ctx, namespace, name, version)
+	}
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, &RevisionNotFoundError{Name: name, Namespace: namespace, Version: version}
+	}
+	return rel, err
+}
+
+func (s *Store) get(ctx context.Context, r revision) (*Release, error) {
+	return r.driver.Get(ctx, r.Namespace, r.Name, r.Version)
+}
+
+// Create writes a new revision in Helm's format.
+func (s *Store) Create(ctx context.Context, rel *Release, ann map[string]string) (storage.Placement, error) {
+	return s.Driver.Create(ctx, rel, storage.WriteOptions{Annotations: ann})
+}
+
+// Update records a revision's new state.
+func (s *Store) Update(ctx context.Context, rel *Release, ann map[string]string) error {
+	return s.Driver.Update(ctx, rel, storage.WriteOptions{Annotations: ann})
+}
+
+// Delete removes a revision from wherever it is stored.
+func (s *Store) Delete(ctx context.Context, namespace, name string, version int) error {
+	if err := s.Driver.Delete(ctx, namespace, name, version); err != nil {
+		return err
+	}
+	if s.Legacy != nil {
+		return s.Legacy.Delete(ctx, namespace, name, version)
 	}
 	return nil
+}
+
+// migrate moves a release's revisions out of the earlier format into
+// Helm's: each is written in Helm's format first and deleted from the old
+// one after, so an interrupted migration leaves every revision readable
+// and the next operation finishes it. It returns how many moved.
+func (s *Store) migrate(ctx context.Context, namespace, name string) (int, error) {
+	if s.Legacy == nil {
+		return 0, nil
+	}
+	old, err := s.Legacy.Index(ctx, namespace, name)
+	if err != nil || len(old) == 0 {
+		return 0, err
+	}
+	for _, e := range old {
+		rel, err := s.Legacy.Get(ctx, e.Namespace, e.Name, e.Version)
+		if err != nil {
+			return 0, fmt.Errorf("move release %s revision %d to Helm's format: %w", name, e.Version, err)
+		}
+		if _, err := s.Driver.Create(ctx, rel, storage.WriteOptions{}); err != nil && !errors.Is(err, storage.ErrExists) {
+			return 0, fmt.Errorf("move release %s revision %d to Helm's format: %w", name, e.Version, err)
+		}
+		if err := s.Legacy.Delete(ctx, e.Namespace, e.Name, e.Version); err != nil {
+			return 0, err
+		}
+	}
+	return len(old), nil
 }

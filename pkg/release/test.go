@@ -38,7 +38,7 @@ func Test(ctx context.Context, c *Config, namespace, name string, o TestOptions)
 		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 		defer cancel()
-		if err := c.Store.Update(rctx, rel); err != nil {
+		if err := c.Store.Update(rctx, rel, nil); err != nil {
 			return errors.Join(runErr, fmt.Errorf("store the test results of release %s: %w", name, err))
 		}
 		return runErr

@@ -58,21 +58,20 @@ func (c *Config) uninstall(ctx context.Context, namespace, name string, o Uninst
 }
 
 func (c *Config) uninstallLocked(ctx context.Context, namespace, name string, o UninstallOptions) (*UninstallResult, error) {
-	hist, err := c.Store.History(ctx, namespace, name)
+	revs, err := c.Store.revisions(ctx, namespace, name)
 	if err != nil {
 		return nil, err
 	}
-	last := hist[len(hist)-1]
-	if last.Info.Status == StatusUninstalled {
+	rel, err := c.Store.get(ctx, revs[len(revs)-1])
+	if err != nil {
+		return nil, err
+	}
+	if rel.Info.Status == StatusUninstalled {
 		if o.KeepHistory {
 			return nil, &AlreadyUninstalledError{Name: name, Namespace: namespace}
 		}
 		// As Helm: uninstalling an uninstalled release purges its history.
-		return &UninstallResult{Release: last}, c.purge(ctx, hist)
-	}
-	rel, err := c.Store.Get(ctx, namespace, name, last.Version)
-	if err != nil {
-		return nil, err
+		return &UninstallResult{Release: rel}, c.purge(ctx, revs)
 	}
 	if err := c.finish(ctx, rel, StatusUninstalling, "Deletion in progress (or silently failed)"); err != nil {
 		return nil, err
@@ -83,19 +82,19 @@ func (c *Config) uninstallLocked(ctx context.Context, namespace, name string, o 
 		return res, fmt.Errorf("uninstall release %s: %w", name, errors.Join(err, ferr))
 	}
 	if o.KeepHistory {
-		rel.Info.Deleted = time.Now().UTC()
+		rel.Info.Deleted = now()
 		desc := o.Description
 		if desc == "" {
 			desc = "Uninstallation complete"
 		}
 		return res, c.finish(ctx, rel, StatusUninstalled, desc)
 	}
-	return res, c.purge(ctx, hist)
+	return res, c.purge(ctx, revs)
 }
 
 // purge deletes every stored revision of a release.
-func (c *Config) purge(ctx context.Context, hist []*Release) error {
-	for _, r := range hist {
+func (c *Config) purge(ctx context.Context, revs []revision) error {
+	for _, r := range revs {
 		if err := c.Store.Delete(context.WithoutCancel(ctx), r.Namespace, r.Name, r.Version); err != nil {
 			return err
 		}
@@ -145,9 +144,9 @@ func (c *Config) removeObjects(ctx context.Context, rel *Release, res *Uninstall
 
 // lastRelease reads the newest revision of a release in full.
 func (c *Config) lastRelease(ctx context.Context, namespace, name string) (*Release, error) {
-	hist, err := c.Store.History(ctx, namespace, name)
+	revs, err := c.Store.revisions(ctx, namespace, name)
 	if err != nil {
 		return nil, err
 	}
-	return c.Store.Get(ctx, namespace, name, hist[len(hist)-1].Version)
+	return c.Store.get(ctx, revs[len(revs)-1])
 }

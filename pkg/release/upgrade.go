@@ -63,8 +63,9 @@ func Upgrade(ctx context.Context, c *Config, name string, ch *chart.Chart, vals 
 		return nil, err
 	}
 	if o.Install {
-		hist, err := c.Store.History(ctx, o.Namespace, name)
-		if errors.Is(err, ErrNotFound) || err == nil && hist[len(hist)-1].Info.Status == StatusUninstalled {
+		if absent, err := c.installable(ctx, o.Namespace, name); err != nil {
+			return nil, err
+		} else if absent {
 			return Install(ctx, c, ch, vals, o.install(name))
 		}
 	}
@@ -80,28 +81,48 @@ func Upgrade(ctx context.Context, c *Config, name string, ch *chart.Chart, vals 
 	return rel, err
 }
 
+// installable reports whether --install should install: no release of
+// that name, or only an uninstalled one.
+func (c *Config) installable(ctx context.Context, namespace, name string) (bool, error) {
+	revs, err := c.Store.revisions(ctx, namespace, name)
+	if errors.Is(err, ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return revs[len(revs)-1].Status == StatusUninstalled, nil
+}
+
 // upgradeBase reads what an upgrade starts from: the newest revision and
 // the deployed one (nil when none is).
 func (c *Config) upgradeBase(ctx context.Context, namespace, name string) (last, deployed *Release, err error) {
-	hist, err := c.Store.History(ctx, namespace, name)
+	revs, err := c.Store.revisions(ctx, namespace, name)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil, &NotDeployedError{Name: name, Namespace: namespace}
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	if hist[len(hist)-1].Info.Status == StatusUninstalled {
+	if revs[len(revs)-1].Status == StatusUninstalled {
 		return nil, nil, &NotDeployedError{Name: name, Namespace: namespace, Uninstalled: true}
 	}
-	if last, err = c.Store.Get(ctx, namespace, name, hist[len(hist)-1].Version); err != nil {
+	return c.lastAndDeployed(ctx, revs)
+}
+
+// lastAndDeployed reads the newest revision and the newest deployed one
+// (the same *Release when they are one revision; nil when none is
+// deployed).
+func (c *Config) lastAndDeployed(ctx context.Context, revs []revision) (last, deployed *Release, err error) {
+	if last, err = c.Store.get(ctx, revs[len(revs)-1]); err != nil {
 		return nil, nil, err
 	}
-	for i := len(hist) - 1; i >= 0; i-- {
-		if hist[i].Info.Status == StatusDeployed {
-			if hist[i].Version == last.Version {
+	for i := len(revs) - 1; i >= 0; i-- {
+		if revs[i].Status == StatusDeployed {
+			if revs[i].Version == last.Version {
 				return last, last, nil
 			}
-			deployed, err = c.Store.Get(ctx, namespace, name, hist[i].Version)
+			deployed, err = c.Store.get(ctx, revs[i])
 			return last, deployed, err
 		}
 	}
@@ -148,7 +169,7 @@ func (c *Config) upgrade(ctx context.Context, name string, ch *chart.Chart, vals
 	if err != nil {
 		return nil, err
 	}
-	if err := c.Store.Create(ctx, rel); err != nil {
+	if err := c.create(ctx, rel, "upgrade"); err != nil {
 		return nil, err
 	}
 	err = c.deploy(ctx, rel, []*Release{deployed, last}, o.deploy(render.HookPreUpgrade, render.HookPostUpgrade))
@@ -207,31 +228,37 @@ func (c *Config) cleanupNew(ctx context.Context, rel, deployed *Release) error {
 // succeed marks rel deployed, every earlier deployed revision superseded,
 // and prunes history beyond max.
 func (c *Config) succeed(ctx context.Context, rel *Release, desc string, max int) error {
-	hist, err := c.Store.History(ctx, rel.Namespace, rel.Name)
+	revs, err := c.Store.revisions(ctx, rel.Namespace, rel.Name)
 	if err != nil {
 		return err
 	}
-	for _, r := range hist {
-		if r.Version != rel.Version && r.Info.Status == StatusDeployed {
-			r.Info.Status = StatusSuperseded
-			if err := c.Store.Update(ctx, r); err != nil {
-				return err
-			}
+	for _, r := range revs {
+		if r.Version == rel.Version || r.Status != StatusDeployed {
+			continue
+		}
+		old, err := c.Store.get(ctx, r)
+		if err != nil {
+			return fmt.Errorf("supersede release %s revision %d: %w", rel.Name, r.Version, err)
+		}
+		old.Info.Status = StatusSuperseded
+		if err := c.Store.Update(ctx, old, nil); err != nil {
+			return err
 		}
 	}
 	if err := c.finish(ctx, rel, StatusDeployed, desc); err != nil {
 		return err
 	}
-	return c.prune(ctx, rel, hist, max)
+	return c.prune(ctx, rel, revs, max)
 }
 
-// prune deletes the oldest revisions beyond max, never the deployed one.
-func (c *Config) prune(ctx context.Context, rel *Release, hist []*Release, max int) error {
-	if max <= 0 || len(hist) <= max {
+// prune deletes the oldest revisions beyond max, whichever tool wrote
+// them, never the new one.
+func (c *Config) prune(ctx context.Context, rel *Release, revs []revision, max int) error {
+	if max <= 0 || len(revs) <= max {
 		return nil
 	}
-	excess := len(hist) - max
-	for _, r := range hist {
+	excess := len(revs) - max
+	for _, r := range revs {
 		if excess == 0 {
 			break
 		}

@@ -1,6 +1,9 @@
 package release
 
-import "github.com/kpkg/kpkg/pkg/chart"
+import (
+	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/render"
+)
 
 // ValueMode picks how upgrade combines new values with the release's.
 type ValueMode int
@@ -29,7 +32,7 @@ func upgradeValues(ch *chart.Chart, current *Release, vals map[string]any, mode 
 		return ch, vals
 	case ValuesReuse:
 		cp := *ch
-		cp.Values = deepCopy(current.Computed)
+		cp.Values = ComputedValues(current)
 		return &cp, mergeOver(vals, current.Config)
 	case ValuesResetThenReuse:
 		return ch, mergeOver(vals, current.Config)
@@ -38,6 +41,26 @@ func upgradeValues(ch *chart.Chart, current *Release, vals map[string]any, mode 
 		return ch, deepCopy(current.Config)
 	}
 	return ch, vals
+}
+
+// ComputedValues are the values a revision's templates saw, as Helm
+// computes them from the stored record: the user's values coalesced over
+// the chart's own (subcharts' defaults are not in the record, so they are
+// not in the result either, as with Helm's `get values --all`).
+func ComputedValues(rel *Release) map[string]any {
+	if rel.Chart == nil {
+		return deepCopy(rel.Config)
+	}
+	md := rel.Chart.Metadata
+	if md == nil {
+		md = &chart.Metadata{}
+	}
+	vals, err := render.CoalesceValues(&chart.Chart{Metadata: md, Values: rel.Chart.Values}, rel.Config, nil)
+	if err != nil {
+		// Without subcharts coalescing cannot fail.
+		return deepCopy(rel.Config)
+	}
+	return vals
 }
 
 // mergeOver returns top merged over base: keys of top win, nested maps are

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/release/record"
 )
 
 // TestUpgradeValues pins Helm's four value modes (see Upgrade.reuseValues in
@@ -12,8 +13,9 @@ import (
 func TestUpgradeValues(t *testing.T) {
 	newChart := &chart.Chart{Metadata: &chart.Metadata{Name: "c"}, Values: map[string]any{"a": "new-default", "b": "new-default"}}
 	current := &Release{
-		Config:   map[string]any{"a": "old-user", "nested": map[string]any{"x": 1, "y": 2}},
-		Computed: map[string]any{"a": "old-user", "b": "old-default", "nested": map[string]any{"x": 1, "y": 2}},
+		Config: map[string]any{"a": "old-user", "nested": map[string]any{"x": 1, "y": 2}},
+		Chart: &record.Chart{Metadata: &chart.Metadata{Name: "c"},
+			Values: map[string]any{"a": "old-default", "b": "old-default", "nested": map[string]any{"x": 0}}},
 	}
 	override := map[string]any{"nested": map[string]any{"y": 3}}
 	tests := []struct {

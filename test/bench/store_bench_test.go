@@ -4,27 +4,25 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	helmrelease "helm.sh/helm/v3/pkg/release"
 	"helm.sh/helm/v3/pkg/storage/driver"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
-	metafake "k8s.io/client-go/metadata/fake"
 
 	"github.com/kpkg/kpkg/pkg/chart"
 	"github.com/kpkg/kpkg/pkg/release"
+	"github.com/kpkg/kpkg/pkg/release/storage"
+	"github.com/kpkg/kpkg/pkg/release/storage/helmv1"
 	"github.com/kpkg/kpkg/pkg/render"
 	"github.com/kpkg/kpkg/pkg/values"
 )
 
 // BenchmarkReleaseStore writes one revision of kube-prometheus-stack
 // (--include-crds: 5 MB of manifest) through each tool's Secret storage and
-// reads it back: Helm's Secrets driver and kpkg's release.Store, both on
-// client-go's in-memory fake clientset, so what differs is the encoding
-// (what each stores, how it is compressed, split and decoded), not the
-// network.
+// reads it back: Helm's Secrets driver and kpkg's (which writes Helm's
+// format), both on client-go's in-memory fake clientset, so what differs is
+// the encoding (what each stores, how it is compressed, split and decoded),
+// not the network.
 func BenchmarkReleaseStore(b *testing.B) {
 	in := loadInput(b, "kube-prometheus-stack--include-crds")
 	ctx := context.Background()
@@ -49,17 +47,13 @@ func BenchmarkReleaseStore(b *testing.B) {
 	})
 	b.Run("impl=kpkg", func(b *testing.B) {
 		rel := kpkgRelease(b, in)
-		scheme := runtime.NewScheme()
-		if err := metav1.AddMetaToScheme(scheme); err != nil {
-			b.Fatal(err)
-		}
-		store := release.NewStore(fake.NewSimpleClientset(), metafake.NewSimpleMetadataClient(scheme))
+		store := helmv1.New(fake.NewSimpleClientset(), nil, helmv1.Options{})
 		b.ReportAllocs()
 		version := 0
 		for b.Loop() {
 			version++
 			rel.Version = version
-			if err := store.Create(ctx, rel); err != nil {
+			if _, err := store.Create(ctx, rel, storage.WriteOptions{}); err != nil {
 				b.Fatal(err)
 			}
 			if _, err := store.Get(ctx, rel.Namespace, rel.Name, version); err != nil {
@@ -83,17 +77,8 @@ func kpkgRelease(tb testing.TB, in renderInput) *release.Release {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	md := *res.Chart.Metadata
-	rel := &release.Release{
-		Name: "rel", Namespace: "corpus", Version: 1,
-		Info:     &release.Info{Status: release.StatusDeployed, Notes: res.Notes, LastDeployed: time.Now().UTC(), Description: "Install complete"},
-		Chart:    release.ChartInfo{Metadata: &md, Digest: release.ChartDigest(c)},
-		Config:   vals,
-		Computed: res.Values,
-		Manifest: res.Manifest(in.includeCRDs),
-	}
-	for _, h := range res.Hooks {
-		rel.Hooks = append(rel.Hooks, &release.Hook{Hook: *h})
-	}
+	rel := release.NewRevision(c, res, vals, "rel", "corpus", 1)
+	rel.Info.Status, rel.Info.Description = release.StatusDeployed, "Install complete"
+	rel.Manifest = res.Manifest(in.includeCRDs)
 	return rel
 }

@@ -14,7 +14,14 @@ import (
 
 // advice matches text that tells a user which kpkg command to run or which
 // flag to pass: "'kpkg history'", "kpkg repo add", "--force-conflicts".
-var advice = regexp.MustCompile(`\bkpkg [a-z]|'kpkg\b|(^|[\s('"/])--[a-z]`)
+var advice = regexp.MustCompile(`\bkpkg (` + strings.Join(commands, "|") + `)\b|'kpkg\b|(^|[\s('"/])--[a-z]`)
+
+// commands are kpkg's (and Helm's) top-level commands.
+var commands = []string{
+	"completion", "create", "dependency", "diff", "env", "get", "history", "install", "lint",
+	"list", "package", "plugin", "pull", "push", "registry", "repo", "rollback", "search",
+	"show", "status", "template", "test", "uninstall", "upgrade", "verify", "version",
+}
 
 // messageFuncs are the calls whose string arguments become messages a
 // library hands to its caller: errors, warnings and progress lines.
