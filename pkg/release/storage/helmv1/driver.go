@@ -302,7 +302,6 @@ func (d *Driver) Delete(ctx context.Context, namespace, name string, version int
 	return d.deleteParts(ctx, namespace, name, version)
 }
 
-
 // userLabels are the release's labels: the record object's, without the
 // store's own.
 func userLabels(labels map[string]string) map[string]string {

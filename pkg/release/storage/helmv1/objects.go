@@ -98,7 +98,6 @@ func (s secrets) delete(ctx context.Context, namespace, name string) error {
 	return ignoreNotFound(s.core.CoreV1().Secrets(namespace).Delete(ctx, name, metav1.DeleteOptions{}))
 }
 
-
 type configMaps struct {
 	core kubernetes.Interface
 	meta metadata.Interface
@@ -158,7 +157,6 @@ func (c configMaps) update(ctx context.Context, namespace string, o *object, key
 func (c configMaps) delete(ctx context.Context, namespace, name string) error {
 	return ignoreNotFound(c.core.CoreV1().ConfigMaps(namespace).Delete(ctx, name, metav1.DeleteOptions{}))
 }
-
 
 // metaList lists only metadata: listing every revision of every release
 // must not transfer every payload.
