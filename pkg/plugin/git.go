@@ -150,4 +150,3 @@ func gitUpdate(ctx context.Context, dir string, env []string) error {
 	_, err = g.run(ctx, "submodule", "update", "--init", "--recursive")
 	return err
 }
-
