@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 )
@@ -129,14 +130,7 @@ func SplitGlobalFlags(args []string) (global, rest []string) {
 	return global, rest
 }
 
-func isGlobalValueFlag(a string) bool {
-	for _, f := range globalValueFlags {
-		if a == f {
-			return true
-		}
-	}
-	return false
-}
+func isGlobalValueFlag(a string) bool { return slices.Contains(globalValueFlags, a) }
 
 func hasGlobalValuePrefix(a string) bool {
 	for _, f := range globalValueFlags {

@@ -24,7 +24,9 @@ type InstallOptions struct {
 	Getter Getter
 	// Limits bound archive downloads and extraction.
 	Limits ArchiveLimits
-	// Hooks says how the install hook runs.
+	// Hooks says how the install hook runs. The git command for a git
+	// source runs with Hooks.Env.Inherit, or this process's environment
+	// when that is nil (git needs HOME, credential helpers, SSH agents).
 	Hooks HookOptions
 }
 
