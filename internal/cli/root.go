@@ -69,7 +69,9 @@ func NewRootCommand(streams IO) *cobra.Command {
 		newLintCommand(streams),
 		newShowCommand(streams),
 		newCreateCommand(streams),
+		newPluginCommand(streams),
 	)
+	addPluginCommands(root, streams)
 	return root
 }
 
