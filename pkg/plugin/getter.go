@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kpkg/kpkg/internal/boundedio"
+	"github.com/kpkg/kpkg/pkg/internal/boundedio"
 )
 
 // DefaultMaxDownload bounds a download when a Getter is given no limit.

@@ -12,7 +12,7 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 
-	"github.com/kpkg/kpkg/internal/boundedio"
+	"github.com/kpkg/kpkg/pkg/internal/boundedio"
 )
 
 // gitOutputTail is how much of git's output an error keeps.

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"io"
 
-	"github.com/kpkg/kpkg/internal/boundedio"
+	"github.com/kpkg/kpkg/pkg/internal/boundedio"
 )
 
 // hookStderrTail is how much stderr a failed hook's error keeps when the

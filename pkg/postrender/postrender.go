@@ -12,7 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/kpkg/kpkg/internal/boundedio"
+	"github.com/kpkg/kpkg/pkg/internal/boundedio"
 )
 
 // Limits used when Options leaves them zero.
