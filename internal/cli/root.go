@@ -69,6 +69,7 @@ func NewRootCommand(streams IO) *cobra.Command {
 		newLintCommand(streams),
 		newShowCommand(streams),
 		newCreateCommand(streams),
+		newVerifyCommand(streams),
 	)
 	return root
 }
