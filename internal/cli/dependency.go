@@ -72,6 +72,7 @@ func newDependencyUpdateCommand(streams IO, build bool) *cobra.Command {
 	var paths repoPathFlags
 	var tls tlsFlags
 	var skipRefresh bool
+	var verify verifyFlags
 	use, short := "update CHART", "update charts/ based on the contents of Chart.yaml"
 	if build {
 		use, short = "build CHART", "rebuild the charts/ directory based on the Chart.lock file"
@@ -86,7 +87,10 @@ func newDependencyUpdateCommand(streams IO, build bool) *cobra.Command {
 			if len(args) > 0 {
 				dir = args[0]
 			}
-			opts := repo.DependencyOptions{Paths: paths.paths(), SkipRefresh: skipRefresh, Auth: tls.auth(), Log: warnTo(streams.Out)}
+			opts := repo.DependencyOptions{Paths: paths.paths(), SkipRefresh: skipRefresh, Auth: tls.auth(), Log: warnTo(streams.Out), Provenance: verify.options()}
+			// As in Helm, build lets a dependency without a provenance
+			// file through with a warning; update refuses it.
+			opts.Provenance.AllowMissing = build
 			if build {
 				return repo.BuildDependencies(cmd.Context(), dir, opts)
 			}
@@ -97,5 +101,6 @@ func newDependencyUpdateCommand(streams IO, build bool) *cobra.Command {
 	paths.register(fs)
 	tls.registerTLS(fs)
 	fs.BoolVar(&skipRefresh, "skip-refresh", false, "do not refresh the local repository cache")
+	verify.register(fs)
 	return cmd
 }

@@ -17,15 +17,6 @@ import (
 // v3.22.0 binary, named by KPKG_TEST_HELM3: what one installs, the other
 // lists, runs, updates and uninstalls, and both print the same.
 
-func helm3(t *testing.T) string {
-	t.Helper()
-	bin := os.Getenv("KPKG_TEST_HELM3")
-	if bin == "" {
-		t.Skip("KPKG_TEST_HELM3 is not set; point it at a Helm v3.22.0 binary to check plugin compatibility with Helm")
-	}
-	return bin
-}
-
 // sharedPluginHome is pluginHome with HELM_PLUGINS inside HELM_DATA_HOME,
 // where Helm's archive installer always writes.
 func sharedPluginHome(t *testing.T) (plugins, markers string) {
@@ -99,7 +90,7 @@ func comparePluginUse(t *testing.T, helm string) {
 }
 
 func TestPluginsInstalledByHelm(t *testing.T) {
-	helm := helm3(t)
+	helm := helmBinary(t)
 	plugins, markers := sharedPluginHome(t)
 	runHelm(t, helm, "plugin", "install", fixturePlugin("envprinter"))
 	runHelm(t, helm, "plugin", "install", fixturePlugin("testgetter"))
@@ -122,7 +113,7 @@ func TestPluginsInstalledByHelm(t *testing.T) {
 }
 
 func TestPluginsInstalledByKpkg(t *testing.T) {
-	helm := helm3(t)
+	helm := helmBinary(t)
 	plugins, markers := sharedPluginHome(t)
 	mustRun(t, "plugin", "install", fixturePlugin("envprinter"))
 	mustRun(t, "plugin", "install", fixturePlugin("testgetter"))
@@ -151,7 +142,7 @@ func TestPluginsInstalledByKpkg(t *testing.T) {
 // TestPluginUpdateAgainstHelm: for a plugin from a git repository, each
 // tool updates what the other installed; for a local directory both refuse.
 func TestPluginUpdateAgainstHelm(t *testing.T) {
-	helm := helm3(t)
+	helm := helmBinary(t)
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
 	}

@@ -37,7 +37,11 @@ reproducible.`,
 			if err != nil {
 				return err
 			}
-			res, err := reg.Push(cmd.Context(), data, args[1], repo.PushOptions{Created: created})
+			prov, err := readProvBeside(args[0])
+			if err != nil {
+				return err
+			}
+			res, err := reg.Push(cmd.Context(), data, args[1], repo.PushOptions{Created: created, Prov: prov})
 			if err != nil {
 				return err
 			}

@@ -30,6 +30,7 @@ func (f *renderFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.enableDNS, "enable-dns", false, "enable DNS lookups when rendering templates")
 	fs.BoolVar(&f.subchartNotes, "render-subchart-notes", false, "if set, render subchart notes along with the parent")
 	f.chartRef.register(fs)
+	f.chartRef.verify.register(fs)
 }
 
 // renderOptions turns the flags into render options for a release.
@@ -154,6 +155,8 @@ type chartPathFlags struct {
 	version string
 	repoURL string
 	devel   bool
+	// verify holds --verify/--keyring for the commands that register them.
+	verify verifyFlags
 }
 
 func (f *chartPathFlags) register(fs *pflag.FlagSet) {
@@ -165,5 +168,5 @@ func (f *chartPathFlags) register(fs *pflag.FlagSet) {
 }
 
 func (f *chartPathFlags) request(ref string) repo.ChartRequest {
-	return repo.ChartRequest{Ref: ref, Version: f.version, Devel: f.devel, RepoURL: f.repoURL, Auth: f.auth(), Paths: f.paths()}
+	return repo.ChartRequest{Ref: ref, Version: f.version, Devel: f.devel, RepoURL: f.repoURL, Auth: f.auth(), Paths: f.paths(), Provenance: f.verify.options()}
 }

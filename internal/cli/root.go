@@ -70,6 +70,7 @@ func NewRootCommand(streams IO) *cobra.Command {
 		newShowCommand(streams),
 		newCreateCommand(streams),
 		newPluginCommand(streams),
+		newVerifyCommand(streams),
 	)
 	addPluginCommands(root, streams)
 	return root

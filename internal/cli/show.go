@@ -76,6 +76,7 @@ packaged chart or an oci:// reference.`,
 		},
 	}
 	cp.register(cmd.Flags())
+	cp.verify.register(cmd.Flags())
 	if part == showValues {
 		cmd.Flags().StringVar(&jsonPath, "jsonpath", "", "supply a JSONPath expression to filter the output")
 	}

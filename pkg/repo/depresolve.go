@@ -57,7 +57,7 @@ func (r *resolver) resolve(ctx context.Context, d *chart.Dependency, exact bool)
 	if local, ok := strings.CutPrefix(d.Repository, "file://"); ok {
 		return r.resolveLocal(ctx, d, local, version)
 	}
-	req := ChartRequest{Version: version, Auth: r.opts.Auth, Paths: r.opts.Paths}
+	req := ChartRequest{Version: version, Auth: r.opts.Auth, Paths: r.opts.Paths, Provenance: r.opts.Provenance}
 	if IsOCI(d.Repository) {
 		req.Ref = strings.TrimSuffix(d.Repository, "/") + "/" + d.Name
 		r.opts.log("Pulling %s from %s", d.Name, d.Repository)
@@ -65,6 +65,7 @@ func (r *resolver) resolve(ctx context.Context, d *chart.Dependency, exact bool)
 		if err != nil {
 			return nil, nil, err
 		}
+		r.warnUnverified(f)
 		return f.Chart, f.Data, nil
 	}
 	if r.rf == nil {
@@ -93,7 +94,16 @@ func (r *resolver) resolve(ctx context.Context, d *chart.Dependency, exact bool)
 	if err != nil {
 		return nil, nil, err
 	}
+	r.warnUnverified(f)
 	return f.Chart, f.Data, nil
+}
+
+// warnUnverified says when verification was asked for but the dependency
+// had no provenance file and was let through (AllowMissing).
+func (r *resolver) warnUnverified(f *Fetched) {
+	if r.opts.Provenance.Verify && f.ProvErr != nil {
+		r.opts.log("WARNING: %s was not verified: %v", f.Source, f.ProvErr)
+	}
 }
 
 // resolveLocal packages a file:// dependency, as Helm vendors those too.

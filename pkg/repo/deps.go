@@ -31,6 +31,11 @@ type DependencyOptions struct {
 	Auth Auth
 	// Log receives progress lines.
 	Log func(format string, args ...any)
+	// Provenance applies to dependencies downloaded from repositories and
+	// registries (file:// ones are packaged locally and carry none). With
+	// Verify, a dependency that fails verification stops the whole
+	// operation before charts/ changes.
+	Provenance ProvenanceOptions
 }
 
 func (o DependencyOptions) log(format string, args ...any) {

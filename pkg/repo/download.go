@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/provenance"
 )
 
 // ChartRequest says which chart to get and how. Ref is "REPO/CHART" (a
@@ -30,6 +31,9 @@ type ChartRequest struct {
 	Auth Auth
 	// Paths locate repositories.yaml, the cache and registry credentials.
 	Paths Paths
+	// Provenance says whether to fetch the chart's provenance file and
+	// verify the chart against it.
+	Provenance ProvenanceOptions
 }
 
 // Fetched is a chart archive held in memory.
@@ -43,6 +47,15 @@ type Fetched struct {
 	// manifest's digest too.
 	Digest         string
 	ManifestDigest string
+	// Prov is the provenance file, when ChartRequest.Provenance asked for
+	// it and there is one; ProvSource is where it came from. ProvErr says
+	// why there is none when one was asked for but not required.
+	Prov       []byte
+	ProvSource string
+	ProvErr    error
+	// Verification is what verifying the chart established, when
+	// ChartRequest.Provenance.Verify.
+	Verification *provenance.Verification
 }
 
 // Fetch downloads the chart req names. Archives from a repository index are
@@ -67,7 +80,15 @@ func Fetch(ctx context.Context, req ChartRequest) (*Fetched, error) {
 		if err != nil {
 			return nil, err
 		}
-		return loadFetched(req.Ref, data)
+		fetched, err := loadFetched(req.Ref, data)
+		if err != nil {
+			return nil, err
+		}
+		provURL, get := httpProvenance(f, req.Ref)
+		if err := withProvenance(ctx, fetched, req.Provenance, urlBase(req.Ref), provURL, get); err != nil {
+			return nil, err
+		}
+		return fetched, nil
 	}
 	repoName, chartName, ok := strings.Cut(req.Ref, "/")
 	if !ok || chartName == "" || strings.Contains(chartName, "/") {
@@ -133,6 +154,10 @@ func fetchFromIndex(ctx context.Context, idx *IndexFile, src repoSource, name st
 	if fetched.Chart.Name() != name || fetched.Chart.Metadata.Version != cv.Version {
 		return nil, fmt.Errorf("%s: %s holds chart %q version %q instead", what, u, fetched.Chart.Name(), fetched.Chart.Metadata.Version)
 	}
+	provURL, get := httpProvenance(f, u)
+	if err := withProvenance(ctx, fetched, req.Provenance, urlBase(u), provURL, get); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
 	return fetched, nil
 }
 
@@ -158,15 +183,29 @@ func fetchOCI(ctx context.Context, req ChartRequest) (*Fetched, error) {
 		return nil, err
 	}
 	f.Source, f.ManifestDigest = p.Ref, p.ManifestDigest
+	get := func(context.Context) ([]byte, error) {
+		if p.Prov == nil {
+			return nil, fmt.Errorf("the manifest of %s has no layer of media type %s", p.Ref, ProvLayerMediaType)
+		}
+		return p.Prov, nil
+	}
+	// Helm names an archive pulled from a registry "<name>-<version>.tgz",
+	// which is also what 'package' signs.
+	if err := withProvenance(ctx, f, req.Provenance, chart.ArchiveName(f.Chart), "oci://"+p.Ref+" (provenance layer)", get); err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 
 // LoadChart loads req.Ref from disk when such a path exists, and otherwise
 // fetches it (see Fetch). This is how every command that takes a CHART
-// argument reads it.
+// argument reads it. With req.Provenance.Verify a local path must be a
+// chart archive with "<archive>.prov" beside it, and is checked against it.
 func LoadChart(ctx context.Context, req ChartRequest) (*chart.Chart, error) {
 	if !IsOCI(req.Ref) && req.RepoURL == "" {
-		if _, err := os.Stat(req.Ref); err == nil {
+		if _, err := os.Stat(req.Ref); err == nil && req.Provenance.Verify {
+			return loadVerifiedArchive(ctx, req.Ref, req.Provenance)
+		} else if err == nil {
 			return chart.Load(req.Ref)
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("load chart %s: %w", req.Ref, err)

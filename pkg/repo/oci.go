@@ -133,6 +133,10 @@ type PushOptions struct {
 	// Created is the org.opencontainers.image.created annotation; set it
 	// (e.g. from SOURCE_DATE_EPOCH) for reproducible manifest digests.
 	Created time.Time
+	// Prov is the chart's provenance file; when set it is pushed as a
+	// layer of media type ProvLayerMediaType, as Helm does. It must sign
+	// the archive's digest.
+	Prov []byte
 }
 
 // PushResult names what was pushed.
@@ -141,7 +145,9 @@ type PushResult struct {
 	Ref            string
 	ManifestDigest string
 	ChartDigest    string
-	Chart          *chart.Metadata
+	// ProvDigest is the provenance layer's digest, when one was pushed.
+	ProvDigest string
+	Chart      *chart.Metadata
 }
 
 // Push uploads the chart archive data to "<remote>/<name>:<version>", where
@@ -170,6 +176,21 @@ func (r *Registry) Push(ctx context.Context, data []byte, remoteURL string, opts
 	}
 	configDesc := content.NewDescriptorFromBytes(ConfigMediaType, config)
 	layerDesc := content.NewDescriptorFromBytes(ChartLayerMediaType, data)
+	blobs := []pushedBlob{{layerDesc, data}, {configDesc, config}}
+	layers := []ocispec.Descriptor{layerDesc}
+	var provDigest string
+	if opts.Prov != nil {
+		if err := checkProvSigns(opts.Prov, data); err != nil {
+			return nil, fmt.Errorf("push %s: %w", target, err)
+		}
+		provDesc := content.NewDescriptorFromBytes(ProvLayerMediaType, opts.Prov)
+		blobs = append(blobs, pushedBlob{provDesc, opts.Prov})
+		layers = append(layers, provDesc)
+		provDigest = provDesc.Digest.String()
+		// Helm orders layers by digest, so the same chart and provenance
+		// give the same manifest digest from either tool.
+		sort.Slice(layers, func(i, j int) bool { return layers[i].Digest < layers[j].Digest })
+	}
 	created := opts.Created
 	if created.IsZero() {
 		created = time.Now()
@@ -177,7 +198,7 @@ func (r *Registry) Push(ctx context.Context, data []byte, remoteURL string, opts
 	manifest, err := json.Marshal(ocispec.Manifest{
 		Versioned:   specs.Versioned{SchemaVersion: 2},
 		Config:      configDesc,
-		Layers:      []ocispec.Descriptor{layerDesc},
+		Layers:      layers,
 		Annotations: ociAnnotations(md, created.UTC().Format(time.RFC3339)),
 	})
 	if err != nil {
@@ -185,10 +206,7 @@ func (r *Registry) Push(ctx context.Context, data []byte, remoteURL string, opts
 	}
 	manifestDesc := content.NewDescriptorFromBytes(ocispec.MediaTypeImageManifest, manifest)
 	ctx = auth.AppendRepositoryScope(ctx, repo.Reference, auth.ActionPull, auth.ActionPush)
-	for _, blob := range []struct {
-		desc ocispec.Descriptor
-		data []byte
-	}{{layerDesc, data}, {configDesc, config}} {
+	for _, blob := range blobs {
 		if err := pushBlob(ctx, repo, blob.desc, blob.data); err != nil {
 			return nil, fmt.Errorf("push %s: %w", target, withLoginHint(err, ref.Registry))
 		}
@@ -196,7 +214,13 @@ func (r *Registry) Push(ctx context.Context, data []byte, remoteURL string, opts
 	if err := repo.PushReference(ctx, manifestDesc, bytes.NewReader(manifest), ref.tag); err != nil {
 		return nil, fmt.Errorf("push %s: manifest: %w", target, withLoginHint(err, ref.Registry))
 	}
-	return &PushResult{Ref: ref.repoString() + ":" + ref.tag, ManifestDigest: manifestDesc.Digest.String(), ChartDigest: layerDesc.Digest.String(), Chart: md}, nil
+	return &PushResult{Ref: ref.repoString() + ":" + ref.tag, ManifestDigest: manifestDesc.Digest.String(), ChartDigest: layerDesc.Digest.String(), ProvDigest: provDigest, Chart: md}, nil
+}
+
+// pushedBlob is one blob of a chart's manifest.
+type pushedBlob struct {
+	desc ocispec.Descriptor
+	data []byte
 }
 
 func pushBlob(ctx context.Context, repo *remote.Repository, desc ocispec.Descriptor, data []byte) error {
@@ -253,6 +277,9 @@ type Pulled struct {
 	ManifestDigest string
 	Data           []byte
 	Chart          *chart.Metadata
+	// Prov is the provenance layer, when the manifest has one. It is
+	// unchecked here; verifying it is the caller's choice.
+	Prov []byte
 }
 
 // Pull fetches ref ("oci://host/path/chart[:tag][@digest]"). Without a tag
@@ -293,7 +320,11 @@ func (r *Registry) Pull(ctx context.Context, rawRef, version string, devel bool)
 			return nil, fmt.Errorf("chart %s: %w", name, err)
 		}
 	}
-	return &Pulled{Ref: name, ManifestDigest: manifestDesc.Digest.String(), Data: data, Chart: c.Metadata}, nil
+	prov, err := fetchProvLayer(ctx, repo, manifest)
+	if err != nil {
+		return nil, fmt.Errorf("chart %s: %w", name, err)
+	}
+	return &Pulled{Ref: name, ManifestDigest: manifestDesc.Digest.String(), Data: data, Chart: c.Metadata, Prov: prov}, nil
 }
 
 // pickReference chooses ":tag" or "@digest" for a pull.

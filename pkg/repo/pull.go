@@ -30,11 +30,16 @@ type PullResult struct {
 	*Fetched
 	// Path is the archive written, or the directory unpacked.
 	Path string
+	// ProvPath is the provenance file written beside the archive, when
+	// ChartRequest.Provenance asked for one and the chart has one.
+	ProvPath string
 }
 
 // Pull fetches req and saves it. Files appear whole or not at all: the
 // archive is written through a temporary file, and an unpacked chart is
-// built in a temporary directory that is renamed into place.
+// built in a temporary directory that is renamed into place. With
+// req.Provenance, the provenance file is saved as "<archive>.prov" (not when
+// unpacking), and a chart that fails verification is not saved at all.
 func Pull(ctx context.Context, req ChartRequest, opts PullOptions) (*PullResult, error) {
 	f, err := Fetch(ctx, req)
 	if err != nil {
@@ -45,11 +50,7 @@ func Pull(ctx context.Context, req ChartRequest, opts PullOptions) (*PullResult,
 		dest = "."
 	}
 	if !opts.Untar {
-		target := filepath.Join(dest, chart.ArchiveName(f.Chart))
-		if err := atomicfile.WriteFile(target, f.Data, 0o644); err != nil {
-			return nil, err
-		}
-		return &PullResult{Fetched: f, Path: target}, nil
+		return saveArchive(f, filepath.Join(dest, chart.ArchiveName(f.Chart)))
 	}
 	dir := opts.UntarDir
 	if dir == "" {
@@ -62,6 +63,24 @@ func Pull(ctx context.Context, req ChartRequest, opts PullOptions) (*PullResult,
 		return nil, err
 	}
 	return &PullResult{Fetched: f, Path: target}, nil
+}
+
+// saveArchive writes the archive and its provenance file, if any; when the
+// second write fails the first is undone, so they come as a pair.
+func saveArchive(f *Fetched, target string) (*PullResult, error) {
+	if err := atomicfile.WriteFile(target, f.Data, 0o644); err != nil {
+		return nil, err
+	}
+	res := &PullResult{Fetched: f, Path: target}
+	if f.Prov == nil {
+		return res, nil
+	}
+	res.ProvPath = target + ".prov"
+	if err := atomicfile.WriteFile(res.ProvPath, f.Prov, 0o644); err != nil {
+		_ = os.Remove(target)
+		return nil, err
+	}
+	return res, nil
 }
 
 // untar unpacks the archive (already checked for unsafe paths by
