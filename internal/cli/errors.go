@@ -6,6 +6,7 @@ import (
 
 	"github.com/kpkg/kpkg/pkg/chart"
 	"github.com/kpkg/kpkg/pkg/kube"
+	"github.com/kpkg/kpkg/pkg/provenance"
 	"github.com/kpkg/kpkg/pkg/release"
 	"github.com/kpkg/kpkg/pkg/repo"
 	"github.com/kpkg/kpkg/pkg/values"
@@ -144,6 +145,10 @@ var hints = []func(error) string{
 			return fmt.Sprintf("log in with 'kpkg registry login %s' or pass --username/--password", e.Host)
 		}
 		return ""
+	},
+	func(err error) string {
+		var e *provenance.KeyboxError
+		return ifAs(err, &e, `export the keys to a keyring file with "gpg --export" (public) or "gpg --export-secret-keys" (secret) and pass it with --keyring`)
 	},
 	func(err error) string {
 		if errors.Is(err, repo.ErrNoStableVersion) {

@@ -59,6 +59,14 @@ func LoadKeyring(ctx context.Context, path string) (*Keyring, error) {
 	return ParseKeyring(path, data)
 }
 
+// KeyboxError: the keyring is a GnuPG 2 keybox, a format no OpenPGP library
+// reads; its keys must be exported to a keyring file first.
+type KeyboxError struct{ Keyring string }
+
+func (e *KeyboxError) Error() string {
+	return fmt.Sprintf("keyring %s is a GnuPG keybox (.kbx), which cannot be read", e.Keyring)
+}
+
 // ParseKeyring reads keys from data: a binary keyring (packets one after
 // another, as "gpg --export" writes) or one or more ASCII-armored key
 // blocks. name labels the keyring in messages.
@@ -67,7 +75,7 @@ func ParseKeyring(name string, data []byte) (*Keyring, error) {
 		return nil, fmt.Errorf("keyring %s is larger than the %d bytes allowed", name, MaxKeyringSize)
 	}
 	if len(data) >= 12 && string(data[8:12]) == "KBXf" {
-		return nil, fmt.Errorf("keyring %s is a GnuPG keybox (.kbx), which cannot be read; export the keys to a keyring file with \"gpg --export\" (public) or \"gpg --export-secret-keys\" (secret)", name)
+		return nil, &KeyboxError{Keyring: name}
 	}
 	var list openpgp.EntityList
 	var err error
