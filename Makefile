@@ -11,6 +11,7 @@ CORPUS    ?= $(abspath ../shared/corpus)
 # The local cluster harness (test/cluster) brings its own targets.
 -include test/cluster/cluster.mk
 -include test/registry/registry.mk
+-include test/tools/tools.mk
 
 .DEFAULT_GOAL := build
 all: build
@@ -18,9 +19,10 @@ all: build
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/kpkg
 
-# unit: the root module's tests (no cluster needed).
-unit:
-	KPKG_COMPAT_REQUIRE_ALL=1 KPKG_CORPUS=$(CORPUS) $(GO) test ./...
+# unit: the root module's tests (no cluster needed), with the real Helm,
+# kustomize and helm-unittest beside kpkg (built once into the cache).
+unit: tools
+	$(TOOL_ENV) KPKG_COMPAT_REQUIRE_ALL=1 KPKG_CORPUS=$(CORPUS) $(GO) test ./...
 
 # test: everything CI runs: static checks, unit and compatibility tests, then
 # the end-to-end tests on a local cluster built from Go modules (cold: ~15-25

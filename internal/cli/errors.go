@@ -93,6 +93,10 @@ var hints = []func(error) string{
 		return ifAs(err, &e, "use 'kpkg rollback' to restore it, or 'kpkg uninstall' without --keep-history to purge it")
 	},
 	func(err error) string {
+		var e *release.PendingError
+		return ifAs(err, &e, "if nothing is operating on it any more, pass --recover-pending to mark it failed and go on")
+	},
+	func(err error) string {
 		var e *release.NamespaceNotFoundError
 		return ifAs(err, &e, "create it, or pass --create-namespace to install")
 	},

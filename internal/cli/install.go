@@ -37,6 +37,7 @@ func (f *installFlags) register(fs *pflag.FlagSet) {
 	f.renderFlags.register(fs)
 	f.kube = newKubeFlags()
 	f.kube.register(fs)
+	f.kube.registerRecover(fs)
 	addOutputFlag(fs, &f.output)
 	fs.BoolVar(&f.createNamespace, "create-namespace", false, "create the release namespace if not present")
 	fs.StringVar(&f.description, "description", "", "add a custom description")

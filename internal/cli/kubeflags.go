@@ -22,6 +22,9 @@ import (
 // kubectl's do.
 type kubeFlags struct {
 	config *genericclioptions.ConfigFlags
+	// recoverPending is --recover-pending, on the commands that change a
+	// release.
+	recoverPending bool
 }
 
 func newKubeFlags() *kubeFlags {
@@ -44,6 +47,12 @@ func (k *kubeFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(c.CAFile, "kube-ca-file", env("KPKG_KUBECAFILE"), "the certificate authority file for the Kubernetes API server connection ($KPKG_KUBECAFILE)")
 	insecure, _ := strconv.ParseBool(env("KPKG_KUBEINSECURE_SKIP_TLS_VERIFY"))
 	fs.BoolVar(c.Insecure, "kube-insecure-skip-tls-verify", insecure, "if true, the Kubernetes API server's certificate will not be checked for validity (insecure) ($KPKG_KUBEINSECURE_SKIP_TLS_VERIFY)")
+}
+
+// registerRecover adds --recover-pending to a command that changes a
+// release.
+func (k *kubeFlags) registerRecover(fs *pflag.FlagSet) {
+	fs.BoolVar(&k.recoverPending, "recover-pending", false, "mark failed, without waiting, a revision that another tool (such as Helm, which takes no lock) left pending, and proceed")
 }
 
 // addHistoryMaxFlag registers --history-max, defaulting to
@@ -89,6 +98,7 @@ func (k *kubeFlags) releaseConfig(streams IO) (*release.Config, string, error) {
 		return nil, "", err
 	}
 	cfg := release.NewConfig(client, driver)
+	cfg.RecoverPending = k.recoverPending
 	p := newProgress(streams.Err)
 	cfg.OnEvent = p.event
 	cfg.Log = p.log

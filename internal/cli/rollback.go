@@ -42,6 +42,7 @@ before the newest); see revisions with 'kpkg history'.`,
 	}
 	fs := cmd.Flags()
 	k.register(fs)
+	k.registerRecover(fs)
 	addWaitFlags(fs, &o.Wait, &o.WaitForJobs, &o.Timeout)
 	fs.BoolVar(&o.NoHooks, "no-hooks", false, "prevent hooks from running during rollback")
 	fs.BoolVar(&o.ForceConflicts, "force-conflicts", false, "take fields owned by other field managers instead of failing")

@@ -41,6 +41,7 @@ the named tests, --filter '!name=NAME' skips them.`,
 	}
 	fs := cmd.Flags()
 	k.register(fs)
+	k.registerRecover(fs)
 	fs.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "time to wait for any individual Kubernetes operation (like Jobs for hooks)")
 	fs.StringSliceVar(&filters, "filter", nil, `specify tests by attribute (currently "name") using attribute=value syntax or '!attribute=value' to exclude a test (can specify multiple or separate values with commas: name=test1,name=test2)`)
 	return cmd

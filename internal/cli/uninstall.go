@@ -49,6 +49,7 @@ annotated helm.sh/resource-policy: keep) and its revisions, or with
 	}
 	fs := cmd.Flags()
 	k.register(fs)
+	k.registerRecover(fs)
 	fs.BoolVar(&o.KeepHistory, "keep-history", false, "remove all associated resources and mark the release as deleted, but retain the release history")
 	fs.BoolVar(&o.Wait, "wait", false, "if set, will wait until all the resources are deleted before returning, for as long as --timeout")
 	fs.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "time to wait for any individual Kubernetes operation (like Jobs for hooks)")

@@ -147,11 +147,11 @@ func (c *Config) pendingReason(r revision, t *Takeover) (string, error) {
 	if grace <= 0 {
 		grace = 10 * time.Minute
 	}
-	until := r.Created.Add(grace)
+	until := r.Modified.Add(grace)
 	if !c.RecoverPending && time.Now().Before(until) {
-		return "", &PendingError{Name: r.Name, Namespace: r.Namespace, Version: r.Version, Status: r.Status, Since: r.Created, Until: until}
+		return "", &PendingError{Name: r.Name, Namespace: r.Namespace, Version: r.Version, Status: r.Status, Since: r.Modified, Until: until}
 	}
-	return fmt.Sprintf("interrupted: left %s by another tool since %s; marked failed by kpkg", r.Status, r.Created.UTC().Format(time.RFC3339)), nil
+	return fmt.Sprintf("interrupted: left %s by another tool since %s; marked failed by kpkg", r.Status, r.Modified.UTC().Format(time.RFC3339)), nil
 }
 
 // operationAnnotations mark a revision as being worked on by op.

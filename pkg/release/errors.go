@@ -74,7 +74,7 @@ type PendingError struct {
 	Name, Namespace string
 	Version         int
 	Status          Status
-	// Since is when the revision was created, by the API server's clock.
+	// Since is when the revision was last written.
 	Since time.Time
 	// Until is when kpkg will consider the operation abandoned.
 	Until time.Time

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/resource"
 
 	"github.com/kpkg/kpkg/pkg/kube"
@@ -103,11 +104,34 @@ func (c *Config) runHook(ctx context.Context, rel *Release, h *Hook, timeout tim
 	return nil
 }
 
+// deleteAndWait deletes a hook's earlier objects and waits until they are
+// gone. Helm stamps no ownership on hook objects, so one that carries no
+// release's ownership is this release's hook from Helm and is deleted too;
+// one another release owns is left alone (applying the hook then fails
+// naming that release).
 func (c *Config) deleteAndWait(ctx context.Context, infos []*resource.Info, owner kube.Owner, timeout time.Duration) error {
-	if err := c.Kube.Delete(ctx, infos, owner); err != nil {
+	lookup := c.Kube.Lookup(ctx)
+	var doomed []*resource.Info
+	for _, info := range infos {
+		gvk := info.Object.GetObjectKind().GroupVersionKind()
+		live, err := lookup(gvk.GroupVersion().String(), gvk.Kind, info.Namespace, info.Name)
+		if err != nil {
+			return err
+		}
+		if len(live) == 0 {
+			continue
+		}
+		if cur := kube.OwnerOf(&unstructured.Unstructured{Object: live}); cur.Name == "" || cur == owner {
+			doomed = append(doomed, info)
+		}
+	}
+	if len(doomed) == 0 {
+		return nil
+	}
+	if err := c.Kube.Delete(ctx, doomed, kube.Owner{}); err != nil {
 		return err
 	}
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	return c.Kube.WaitDeleted(wctx, infos)
+	return c.Kube.WaitDeleted(wctx, doomed)
 }

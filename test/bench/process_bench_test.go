@@ -22,11 +22,11 @@ var (
 	kpkgBin, helmBin  string
 	errBuildBinaries  error
 	binariesDir       string
-	repoRoot, helmcli = filepath.Join("..", ".."), "helmcli"
+	repoRoot, helmcli = filepath.Join("..", ".."), filepath.Join("..", "tools", "helm3")
 )
 
 // buildBinaries builds kpkg and a Helm v3.22.0 release-equivalent binary
-// with the same flags (helmcli pins Helm in a module of its own).
+// with the same flags (test/tools/helm3 pins Helm in a module of its own).
 func buildBinaries(tb testing.TB) (string, string) {
 	buildOnce.Do(func() {
 		binariesDir, errBuildBinaries = os.MkdirTemp("", "kpkg-bench-bin")

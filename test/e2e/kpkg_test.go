@@ -75,10 +75,15 @@ func (r result) String() string {
 
 // kpkgCmd prepares kpkg args against the test cluster in namespace ns.
 func kpkgCmd(t testing.TB, ctx context.Context, ns string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+	return kpkgCmdEnv(t, ctx, ns, nil, args...)
+}
+
+// kpkgCmdEnv is kpkgCmd with extra environment variables.
+func kpkgCmdEnv(t testing.TB, ctx context.Context, ns string, extra []string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
 	full := append([]string{}, args...)
 	full = append(full, "--kubeconfig", env.Kubeconfig, "--namespace", ns)
 	cmd := exec.CommandContext(ctx, kpkgBinary(t), full...)
-	cmd.Env = append(os.Environ(), "KUBECONFIG="+env.Kubeconfig)
+	cmd.Env = append(append(os.Environ(), "KUBECONFIG="+env.Kubeconfig), extra...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	return cmd, &stdout, &stderr
@@ -87,10 +92,23 @@ func kpkgCmd(t testing.TB, ctx context.Context, ns string, args ...string) (*exe
 // kpkg runs kpkg and returns what it did, whatever the exit code.
 func kpkg(t testing.TB, ns string, args ...string) result {
 	t.Helper()
+	return kpkgEnv(t, ns, nil, args...)
+}
+
+// kpkgEnv is kpkg with extra environment variables.
+func kpkgEnv(t testing.TB, ns string, extra []string, args ...string) result {
+	t.Helper()
 	kpkgBinary(t) // build before the clock starts: it can take minutes
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd, stdout, stderr := kpkgCmd(t, ctx, ns, args...)
+	cmd, stdout, stderr := kpkgCmdEnv(t, ctx, ns, extra, args...)
+	return runCmd(t, cmd, stdout, stderr)
+}
+
+// runCmd runs a prepared command and returns what it did, whatever the
+// exit code.
+func runCmd(t testing.TB, cmd *exec.Cmd, stdout, stderr *bytes.Buffer) result {
+	t.Helper()
 	start := time.Now()
 	err := cmd.Run()
 	r := result{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(start)}
@@ -99,7 +117,7 @@ func kpkg(t testing.TB, ns string, args ...string) result {
 	case errors.As(err, &exit):
 		r.code = exit.ExitCode()
 	case err != nil:
-		t.Fatalf("run kpkg %v: %v", args, err)
+		t.Fatalf("run %v: %v", cmd.Args, err)
 	}
 	return r
 }
@@ -168,11 +186,12 @@ func wantHistory(t testing.TB, ns, name, want string) []historyEntry {
 	return h
 }
 
-// releaseSecrets lists the Secrets that store a release, heads and parts,
+// releaseSecrets lists the Secrets that store a release, Helm's records
+// (owner=helm) and the parts of revisions too large for one (owner=kpkg),
 // by name.
 func releaseSecrets(t testing.TB, ns, name string) []corev1.Secret {
 	t.Helper()
-	list, err := env.Client.CoreV1().Secrets(ns).List(context.Background(), metav1.ListOptions{LabelSelector: "owner=kpkg,name=" + name})
+	list, err := env.Client.CoreV1().Secrets(ns).List(context.Background(), metav1.ListOptions{LabelSelector: "owner in (helm,kpkg),name=" + name})
 	if err != nil {
 		t.Fatalf("list release secrets: %v", err)
 	}
@@ -191,11 +210,13 @@ func secretSize(s corev1.Secret) int {
 	return n
 }
 
+// configMapData reads one key of a ConfigMap and whether the key is there.
 func configMapData(t testing.TB, ns, name, key string) (string, bool) {
 	t.Helper()
 	cm, err := env.Client.CoreV1().ConfigMaps(ns).Get(context.Background(), name, metav1.GetOptions{})
 	if err != nil {
 		return "", false
 	}
-	return cm.Data[key], true
+	v, ok := cm.Data[key]
+	return v, ok
 }

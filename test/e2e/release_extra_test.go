@@ -78,15 +78,15 @@ func TestHistoryMaxAndLabels(t *testing.T) {
 	ns := env.Namespace(t)
 	chart := testChart("basic")
 	mustKpkg(t, ns, "install", "hm", chart, "--labels", "team=blue")
-	heads, err := env.Client.CoreV1().Secrets(ns).List(context.Background(), metav1.ListOptions{LabelSelector: "owner=kpkg,name=hm,team=blue"})
-	if err != nil || len(heads.Items) != 1 || heads.Items[0].Name != "kpkg.release.v1.hm.v1" {
+	heads, err := env.Client.CoreV1().Secrets(ns).List(context.Background(), metav1.ListOptions{LabelSelector: "owner=helm,name=hm,team=blue"})
+	if err != nil || len(heads.Items) != 1 || heads.Items[0].Name != "sh.helm.release.v1.hm.v1" {
 		t.Errorf("--labels team=blue is not on the stored revision: %v %v", err, heads)
 	}
 	for _, msg := range []string{"a", "b", "c", "d"} {
 		mustKpkg(t, ns, "upgrade", "hm", chart, "--history-max", "3", "--set", "message="+msg)
 	}
 	wantHistory(t, ns, "hm", "3:superseded 4:superseded 5:deployed")
-	s, err := env.Client.CoreV1().Secrets(ns).Get(context.Background(), "kpkg.release.v1.hm.v1", metav1.GetOptions{})
+	s, err := env.Client.CoreV1().Secrets(ns).Get(context.Background(), "sh.helm.release.v1.hm.v1", metav1.GetOptions{})
 	if err == nil {
 		t.Errorf("revision 1 survived --history-max 3: %s", s.Name)
 	}

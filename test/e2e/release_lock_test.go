@@ -24,7 +24,7 @@ func startSlowUpgrade(t *testing.T, ns, name string, rev int) (stop func(syscall
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	secret := fmt.Sprintf("kpkg.release.v1.%s.v%d", name, rev)
+	secret := fmt.Sprintf("sh.helm.release.v1.%s.v%d", name, rev)
 	waitFor(t, 60*time.Second, secret+" stored as pending-upgrade", func() bool {
 		s, err := env.Client.CoreV1().Secrets(ns).Get(context.Background(), secret, metav1.GetOptions{})
 		return err == nil && s.Labels["status"] == "pending-upgrade"

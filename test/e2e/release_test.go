@@ -36,15 +36,16 @@ func TestReleaseLifecycle(t *testing.T) {
 		cm.Annotations["meta.helm.sh/release-namespace"] != ns {
 		t.Errorf("ownership metadata missing: labels %v annotations %v", cm.Labels, cm.Annotations)
 	}
-	if !hasManager(cm.ManagedFields, "kpkg", "Apply") {
-		t.Errorf("ConfigMap not applied server-side by kpkg: %+v", cm.ManagedFields)
+	if !hasManager(cm.ManagedFields, "helm", "Apply") {
+		t.Errorf("ConfigMap not applied server-side with Helm's field manager: %+v", cm.ManagedFields)
 	}
 	dep, err := env.Client.AppsV1().Deployments(ns).Get(ctx, "web-web", metav1.GetOptions{})
 	if err != nil || dep.Status.AvailableReplicas != 1 {
 		t.Fatalf("after install --wait the Deployment is not available: %v %+v", err, dep.Status)
 	}
 	secrets := releaseSecrets(t, ns, "web")
-	if len(secrets) != 1 || secrets[0].Name != "kpkg.release.v1.web.v1" || string(secrets[0].Type) != "kpkg.dev/release.v1" || secrets[0].Labels["status"] != "deployed" {
+	if len(secrets) != 1 || secrets[0].Name != "sh.helm.release.v1.web.v1" || string(secrets[0].Type) != "helm.sh/release.v1" ||
+		secrets[0].Labels["status"] != "deployed" || secrets[0].Labels["owner"] != "helm" {
 		t.Fatalf("stored revisions after install: %+v", secretNames(secrets))
 	}
 

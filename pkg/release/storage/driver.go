@@ -43,6 +43,9 @@ type Entry struct {
 	// Created is when the storage object was created, by the API server's
 	// clock.
 	Created time.Time
+	// Modified is when a writer last wrote the revision, by its own clock
+	// (Helm's modifiedAt or createdAt label), else Created.
+	Modified time.Time
 	// Labels of the storage object: the store's own and the release's.
 	Labels map[string]string
 	// Annotations of the storage object (kpkg marks the revisions its

@@ -131,7 +131,7 @@ func (d *Driver) Index(ctx context.Context, namespace, name string) ([]storage.E
 		out = append(out, storage.Entry{
 			Namespace: ns, Name: o.Labels[LabelName], Version: v,
 			Status: record.Status(o.Labels[LabelStatus]), Object: d.describe(ns, o.Name),
-			Created: o.Created, Labels: o.Labels, Annotations: o.Annotations,
+			Created: o.Created, Modified: lastWritten(o), Labels: o.Labels, Annotations: o.Annotations,
 		})
 	}
 	return out, nil
@@ -300,6 +300,18 @@ func (d *Driver) Delete(ctx context.Context, namespace, name string, version int
 		return fmt.Errorf("delete %s: %w", d.describe(namespace, objName), err)
 	}
 	return d.deleteParts(ctx, namespace, name, version)
+}
+
+// lastWritten is the newest of the writer's modifiedAt and createdAt
+// labels (Unix seconds), else the object's creation.
+func lastWritten(o object) time.Time {
+	t := o.Created
+	for _, l := range []string{LabelCreatedAt, LabelModifiedAt} {
+		if sec, err := strconv.ParseInt(o.Labels[l], 10, 64); err == nil && time.Unix(sec, 0).After(t) {
+			t = time.Unix(sec, 0)
+		}
+	}
+	return t
 }
 
 // userLabels are the release's labels: the record object's, without the

@@ -86,7 +86,7 @@ func (d *Driver) Index(ctx context.Context, namespace, name string) ([]storage.E
 		}
 		out = append(out, storage.Entry{Namespace: s.Namespace, Name: s.Labels[labelName], Version: v,
 			Status: record.Status(s.Labels[labelStatus]), Object: "Secret " + s.Namespace + "/" + s.Name,
-			Created: s.CreationTimestamp.Time, Labels: s.Labels, Annotations: s.Annotations})
+			Created: s.CreationTimestamp.Time, Modified: s.CreationTimestamp.Time, Labels: s.Labels, Annotations: s.Annotations})
 	}
 	return out, nil
 }

@@ -46,7 +46,7 @@ func (d *Driver) Index(_ context.Context, namespace, name string) ([]storage.Ent
 	for k, s := range d.revs {
 		if (namespace == "" || k.namespace == namespace) && (name == "" || k.name == name) {
 			out = append(out, storage.Entry{Namespace: k.namespace, Name: k.name, Version: k.version,
-				Status: s.status, Object: objectName(k), Created: s.created, Labels: maps.Clone(s.labels), Annotations: maps.Clone(s.ann)})
+				Status: s.status, Object: objectName(k), Created: s.created, Modified: s.created, Labels: maps.Clone(s.labels), Annotations: maps.Clone(s.ann)})
 		}
 	}
 	return out, nil
