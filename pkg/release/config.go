@@ -101,7 +101,12 @@ func (c *Config) withLock(ctx context.Context, namespace, name, op string, fn fu
 	if err := c.recoverPending(opCtx, namespace, name, lock.Takeover); err != nil {
 		return err
 	}
-	return fn(opCtx)
+	err = fn(opCtx)
+	if lost := lostCause(opCtx); err != nil && lost != nil {
+		// The operation saw only "context canceled": say why.
+		return fmt.Errorf("%w: %w", lost, err)
+	}
+	return err
 }
 
 // recoverPending marks failed every revision still pending. One a kpkg
