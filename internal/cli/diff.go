@@ -89,7 +89,7 @@ cluster; nothing is changed.`,
 				return err
 			}
 			current, next, err := release.PlanUpgrade(cmd.Context(), p.cfg, args[0], p.chart, p.values, release.UpgradeOptions{
-				Namespace: p.namespace, Render: p.render, Install: f.install, ValueMode: f.valueMode(),
+				Namespace: p.namespace, Render: p.render, PostRender: f.postRender.options(), Install: f.install, ValueMode: f.valueMode(),
 			})
 			if err != nil {
 				return err

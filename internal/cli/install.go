@@ -143,7 +143,7 @@ func runInstall(cmd *cobra.Command, streams IO, f *installFlags, name, ref strin
 
 func (f *installFlags) installOptions(name string, p *prepared) release.InstallOptions {
 	return release.InstallOptions{
-		Name: name, Namespace: p.namespace, Render: p.render, CreateNamespace: f.createNamespace,
+		Name: name, Namespace: p.namespace, Render: p.render, PostRender: f.postRender.options(), CreateNamespace: f.createNamespace,
 		Description: f.description, Wait: f.wait || f.atomic, WaitForJobs: f.waitForJobs, Timeout: f.timeout,
 		Atomic: f.atomic, DryRun: p.dryRun, NoHooks: f.noHooks, SkipCRDs: f.skipCRDs,
 		TakeOwnership: f.takeOwnership, ForceConflicts: f.forceConflicts, Labels: f.labels,

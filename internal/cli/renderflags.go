@@ -22,6 +22,7 @@ type renderFlags struct {
 	enableDNS            bool
 	subchartNotes        bool
 	chartRef             chartPathFlags
+	postRender           postRenderFlags
 }
 
 func (f *renderFlags) register(fs *pflag.FlagSet) {
@@ -31,6 +32,7 @@ func (f *renderFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.subchartNotes, "render-subchart-notes", false, "if set, render subchart notes along with the parent")
 	f.chartRef.register(fs)
 	f.chartRef.verify.register(fs)
+	f.postRender.register(fs)
 }
 
 // renderOptions turns the flags into render options for a release.

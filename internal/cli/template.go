@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kpkg/kpkg/pkg/manifest"
+	"github.com/kpkg/kpkg/pkg/postrender"
 	"github.com/kpkg/kpkg/pkg/render"
 )
 
@@ -90,6 +91,16 @@ func runTemplate(cmd *cobra.Command, streams IO, f *templateFlags, name, ref str
 		return err
 	}
 	includeCRDs := f.includeCRDs && !f.skipCRDs
+	if post := f.postRender.options(); post != nil {
+		if f.outputDir != "" {
+			return fmt.Errorf("--post-renderer cannot be used with --output-dir: the post-renderer's output is one stream")
+		}
+		out, err := postrender.Run(ctx, *post, []byte(res.Manifest(includeCRDs)))
+		if err != nil {
+			return err
+		}
+		res.SetPostRendered(string(out))
+	}
 	if f.outputDir != "" {
 		dir := f.outputDir
 		if f.useReleaseName {

@@ -75,7 +75,7 @@ func runUpgrade(cmd *cobra.Command, streams IO, f *upgradeFlags, name, ref strin
 	}
 	io := f.installOptions(name, p)
 	rel, err := release.Upgrade(cmd.Context(), p.cfg, name, p.chart, p.values, release.UpgradeOptions{
-		Namespace: p.namespace, Render: p.render, Install: f.install, ValueMode: f.valueMode(),
+		Namespace: p.namespace, Render: p.render, PostRender: f.postRender.options(), Install: f.install, ValueMode: f.valueMode(),
 		HistoryMax: f.historyMax, CleanupOnFail: f.cleanupOnFail, Atomic: io.Atomic,
 		ForceConflicts: io.ForceConflicts, TakeOwnership: io.TakeOwnership, Description: io.Description,
 		Wait: io.Wait, WaitForJobs: io.WaitForJobs, Timeout: io.Timeout, DryRun: io.DryRun,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kpkg/kpkg/pkg/chart"
 	"github.com/kpkg/kpkg/pkg/kube"
+	"github.com/kpkg/kpkg/pkg/postrender"
 	"github.com/kpkg/kpkg/pkg/release/record"
 	"github.com/kpkg/kpkg/pkg/release/storage/helmv1"
 	"github.com/kpkg/kpkg/pkg/render"
@@ -24,11 +25,25 @@ const (
 	DryRunServer DryRun = "server"
 )
 
-// renderRelease renders ch for revision version of a release and returns
-// the new revision (status pending), not yet stored.
-func (c *Config) renderRelease(ctx context.Context, ch *chart.Chart, vals map[string]any, base render.Options, name, namespace string, version int, upgrade bool, dry DryRun) (*Release, []chart.CRDFile, error) {
-	opts := base
-	opts.Release = render.Release{Name: name, Namespace: namespace, Revision: version, IsUpgrade: upgrade}
+// renderSpec is what renderRelease renders.
+type renderSpec struct {
+	chart           *chart.Chart
+	values          map[string]any
+	base            render.Options
+	post            *postrender.Options
+	name, namespace string
+	version         int
+	upgrade         bool
+	dry             DryRun
+}
+
+// renderRelease renders a revision of a release and returns it (status
+// empty), not yet stored, with the CRDs to install first. A post-renderer
+// rewrites the manifest (not the hooks, not the CRDs), as Helm's does.
+func (c *Config) renderRelease(ctx context.Context, s renderSpec) (*Release, []chart.CRDFile, error) {
+	ch, vals, name, namespace, dry := s.chart, s.values, s.name, s.namespace, s.dry
+	opts := s.base
+	opts.Release = render.Release{Name: name, Namespace: namespace, Revision: s.version, IsUpgrade: s.upgrade}
 	if opts.Capabilities == nil {
 		info, err := c.Kube.ServerInfo(ctx)
 		if err != nil {
@@ -43,7 +58,14 @@ func (c *Config) renderRelease(ctx context.Context, ch *chart.Chart, vals map[st
 	if err != nil {
 		return nil, nil, fmt.Errorf("render chart %s for release %s: %w", ch.Name(), name, err)
 	}
-	rel := NewRevision(ch, res, vals, name, namespace, version)
+	if s.post != nil {
+		out, err := postrender.Run(ctx, *s.post, []byte(res.Manifest(false)))
+		if err != nil {
+			return nil, nil, fmt.Errorf("release %s: %w", name, err)
+		}
+		res.SetPostRendered(string(out))
+	}
+	rel := NewRevision(ch, res, vals, name, namespace, s.version)
 	return rel, res.CRDs, nil
 }
 

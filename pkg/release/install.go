@@ -12,6 +12,7 @@ import (
 
 	"github.com/kpkg/kpkg/pkg/chart"
 	"github.com/kpkg/kpkg/pkg/kube"
+	"github.com/kpkg/kpkg/pkg/postrender"
 	"github.com/kpkg/kpkg/pkg/render"
 )
 
@@ -22,7 +23,10 @@ type InstallOptions struct {
 	Namespace string
 	// Render is the base render configuration; Release is filled in, and
 	// Capabilities and Lookup come from the cluster when nil.
-	Render          render.Options
+	Render render.Options
+	// PostRender, when set, rewrites the rendered manifest (Helm's
+	// --post-renderer).
+	PostRender      *postrender.Options
 	CreateNamespace bool
 	Description     string
 	Wait            bool
@@ -73,7 +77,8 @@ func Install(ctx context.Context, c *Config, ch *chart.Chart, vals map[string]an
 }
 
 func (c *Config) dryRunInstall(ctx context.Context, ch *chart.Chart, vals map[string]any, o InstallOptions) (*Release, error) {
-	rel, _, err := c.renderRelease(ctx, ch, vals, o.Render, o.Name, o.Namespace, 1, false, o.DryRun)
+	rel, _, err := c.renderRelease(ctx, renderSpec{chart: ch, values: vals, base: o.Render, post: o.PostRender,
+		name: o.Name, namespace: o.Namespace, version: 1, dry: o.DryRun})
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +97,8 @@ func (c *Config) install(ctx context.Context, ch *chart.Chart, vals map[string]a
 	if err != nil {
 		return nil, err
 	}
-	rel, crds, err := c.renderRelease(ctx, ch, vals, o.Render, o.Name, o.Namespace, version, false, DryRunNone)
+	rel, crds, err := c.renderRelease(ctx, renderSpec{chart: ch, values: vals, base: o.Render, post: o.PostRender,
+		name: o.Name, namespace: o.Namespace, version: version})
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,8 @@ func PlanUpgrade(ctx context.Context, c *Config, name string, ch *chart.Chart, v
 		if absent, err := c.installable(ctx, o.Namespace, name); err != nil {
 			return nil, nil, err
 		} else if absent {
-			next, _, err := c.renderRelease(ctx, ch, vals, o.Render, name, o.Namespace, 1, false, DryRunServer)
+			next, _, err := c.renderRelease(ctx, renderSpec{chart: ch, values: vals, base: o.Render, post: o.PostRender,
+				name: name, namespace: o.Namespace, version: 1, dry: DryRunServer})
 			return nil, next, err
 		}
 	}

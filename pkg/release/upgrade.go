@@ -8,6 +8,7 @@ import (
 
 	"github.com/kpkg/kpkg/pkg/chart"
 	"github.com/kpkg/kpkg/pkg/kube"
+	"github.com/kpkg/kpkg/pkg/postrender"
 	"github.com/kpkg/kpkg/pkg/render"
 )
 
@@ -15,6 +16,8 @@ import (
 type UpgradeOptions struct {
 	Namespace string
 	Render    render.Options
+	// PostRender, when set, rewrites the rendered manifest.
+	PostRender *postrender.Options
 	// Install installs the release when it does not exist (--install).
 	Install    bool
 	ValueMode  ValueMode
@@ -47,7 +50,7 @@ func (o UpgradeOptions) deploy(pre, post render.HookEvent) deployOptions {
 
 func (o UpgradeOptions) install(name string) InstallOptions {
 	return InstallOptions{
-		Name: name, Namespace: o.Namespace, Render: o.Render, CreateNamespace: o.CreateNamespace,
+		Name: name, Namespace: o.Namespace, Render: o.Render, PostRender: o.PostRender, CreateNamespace: o.CreateNamespace,
 		Description: o.Description, Wait: o.Wait, WaitForJobs: o.WaitForJobs, Timeout: o.Timeout,
 		Atomic: o.Atomic, DryRun: o.DryRun, NoHooks: o.NoHooks, SkipCRDs: o.SkipCRDs,
 		TakeOwnership: o.TakeOwnership, ForceConflicts: o.ForceConflicts, Labels: o.Labels,
@@ -139,7 +142,8 @@ func (c *Config) prepareUpgrade(ctx context.Context, name string, ch *chart.Char
 		current = last
 	}
 	rch, rvals := upgradeValues(ch, current, vals, o.ValueMode)
-	rel, _, err = c.renderRelease(ctx, rch, rvals, o.Render, name, o.Namespace, last.Version+1, true, o.DryRun)
+	rel, _, err = c.renderRelease(ctx, renderSpec{chart: rch, values: rvals, base: o.Render, post: o.PostRender,
+		name: name, namespace: o.Namespace, version: last.Version + 1, upgrade: true, dry: o.DryRun})
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -21,8 +21,12 @@ type WriteOptions struct {
 }
 
 // Manifest returns the release manifest: CRDs (when asked) and every
-// non-hook document, each preceded by "---" and a "# Source:" line.
+// non-hook document, each preceded by "---" and a "# Source:" line. After
+// SetPostRendered it is the post-renderer's output, as Helm stores it.
 func (r *Result) Manifest(includeCRDs bool) string {
+	if r.postRendered != nil {
+		return *r.postRendered
+	}
 	var b strings.Builder
 	b.Grow(r.manifestSize(includeCRDs))
 	r.writeManifest(&b, includeCRDs)
@@ -44,6 +48,11 @@ func (r *Result) Stream(opts WriteOptions) string {
 // here to that document alone.
 func (r *Result) WriteStream(w io.Writer, opts WriteOptions) error {
 	bw := bufio.NewWriterSize(w, 256<<10)
+	if r.postRendered != nil {
+		bw.WriteString(strings.TrimSpace(*r.postRendered))
+		bw.WriteString("\n")
+		return r.writeHooks(bw, opts)
+	}
 	// CRD files are written from their bytes: converting megabytes of CRDs
 	// to strings would copy them.
 	var crds []chart.CRDFile
@@ -83,6 +92,16 @@ func (r *Result) WriteStream(w io.Writer, opts WriteOptions) error {
 		}
 	}
 	bw.WriteString("\n")
+	return r.writeHooks(bw, opts)
+}
+
+// SetPostRendered replaces the manifest with what a post-renderer made of
+// Manifest(includeCRDs): Helm passes the non-hook documents (and the CRDs
+// that `template --include-crds` prints) through it, stores and prints its
+// output, and leaves hooks as rendered.
+func (r *Result) SetPostRendered(manifest string) { r.postRendered = &manifest }
+
+func (r *Result) writeHooks(bw *bufio.Writer, opts WriteOptions) error {
 	if !opts.SkipHooks {
 		for _, h := range r.Hooks {
 			if opts.SkipTests && h.IsTest() {

@@ -59,6 +59,9 @@ type Result struct {
 	Values Values
 	// Chart is the chart after dependency processing (disabled subcharts removed).
 	Chart *chart.Chart
+
+	// postRendered replaces the manifest once a post-renderer rewrote it.
+	postRendered *string
 }
 
 // Render renders c with the user-supplied values vals (already merged from
