@@ -36,8 +36,8 @@ func TestReleaseLifecycle(t *testing.T) {
 		cm.Annotations["meta.helm.sh/release-namespace"] != ns {
 		t.Errorf("ownership metadata missing: labels %v annotations %v", cm.Labels, cm.Annotations)
 	}
-	if !hasManager(cm.ManagedFields, "kpkg", "Apply") {
-		t.Errorf("ConfigMap not applied server-side by kpkg: %+v", cm.ManagedFields)
+	if !hasManager(cm.ManagedFields, "helm", "Apply") {
+		t.Errorf("ConfigMap not applied server-side with Helm's field manager: %+v", cm.ManagedFields)
 	}
 	dep, err := env.Client.AppsV1().Deployments(ns).Get(ctx, "web-web", metav1.GetOptions{})
 	if err != nil || dep.Status.AvailableReplicas != 1 {
