@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -16,17 +15,18 @@ import (
 )
 
 // ApplyOptions control Apply. The zero value applies without an owner
-// check, fails on field conflicts and uses 8 workers per kind.
+// check, fails on field conflicts and applies 16 objects of a kind at once.
 type ApplyOptions struct {
 	// Owner, when set, is stamped on every object, and an object owned by
 	// another release (or by none) is refused unless TakeOwnership.
-	Owner         Owner
+	Owner Owner
+	// TakeOwnership adopts existing objects whatever release owns them.
 	TakeOwnership bool
 	// Force takes fields owned by other field managers (--force-conflicts).
 	Force bool
 	// DryRun asks the server to validate and default without persisting.
 	DryRun bool
-	// Parallelism bounds concurrent applies of one kind; 0 means 8.
+	// Parallelism bounds concurrent applies of one kind; 0 means 16.
 	Parallelism int
 }
 
@@ -51,60 +51,69 @@ func (e *ConflictError) Error() string {
 	return fmt.Sprintf("apply %s: field conflict: %s", e.Object, strings.Join(parts, "; "))
 }
 
-// Apply applies objects server-side in Helm's kind order; objects of one kind
-// go in parallel. Each info's Object is replaced by the server's answer.
+// Apply applies objects server-side as FieldManager, in Helm's kind order;
+// objects of one kind go in parallel. Each info's Object is replaced by the
+// server's answer.
+//
+// The objects that already exist are read first, with one LIST per kind
+// and namespace (a GET for an object alone of its kind), to refuse, before
+// anything is written, objects that another release owns, and to find
+// those whose field ownership must be taken over from Helm's client-side
+// writes or an earlier kpkg (see migrate); only those cost a request more.
 func (c *Client) Apply(ctx context.Context, infos []*resource.Info, opts ApplyOptions) error {
 	sorted := append([]*resource.Info(nil), infos...)
 	SortForInstall(sorted)
+	live := c.readMetadata(ctx, sorted)
+	if live.err != nil {
+		return live.err
+	}
+	if opts.Owner.Name != "" && !opts.TakeOwnership {
+		var errs []error
+		for _, info := range sorted {
+			if m := live.get(info); m != nil {
+				if err := checkOwner(info, m, opts.Owner); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+		if len(errs) > 0 {
+			return errors.Join(errs...)
+		}
+	}
+	for _, group := range kindGroups(sorted) {
+		err := forEach(ctx, len(group), opts.Parallelism, true, "stopped applying", func(ctx context.Context, i int) error {
+			return c.applyOne(ctx, group[i], live.get(group[i]), opts)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// kindGroups splits sorted objects into runs of one kind.
+func kindGroups(sorted []*resource.Info) [][]*resource.Info {
+	var out [][]*resource.Info
 	for start := 0; start < len(sorted); {
 		end := start + 1
 		for end < len(sorted) && Kind(sorted[end]) == Kind(sorted[start]) {
 			end++
 		}
-		if err := c.applyGroup(ctx, sorted[start:end], opts); err != nil {
-			return err
-		}
+		out = append(out, sorted[start:end])
 		start = end
 	}
-	return nil
+	return out
 }
 
-func (c *Client) applyGroup(ctx context.Context, group []*resource.Info, opts ApplyOptions) error {
-	workers := opts.Parallelism
-	if workers <= 0 {
-		workers = 8
-	}
-	sem := make(chan struct{}, workers)
-	errs := make([]error, len(group))
-	var wg sync.WaitGroup
-	for i, info := range group {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			errs[i] = c.applyOne(ctx, info, opts)
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
-func (c *Client) applyOne(ctx context.Context, info *resource.Info, opts ApplyOptions) error {
+// applyOne applies one object; live is its metadata, nil when it did not
+// exist.
+func (c *Client) applyOne(ctx context.Context, info *resource.Info, live *metav1.PartialObjectMetadata, opts ApplyOptions) error {
 	obj, err := unstructuredOf(info)
 	if err != nil {
 		return err
 	}
 	obj = obj.DeepCopy()
 	if opts.Owner.Name != "" {
-		if !opts.TakeOwnership {
-			live, err := c.get(ctx, info)
-			if err != nil {
-				return err
-			}
-			if err := checkOwner(info, live, opts.Owner); err != nil {
-				return err
-			}
-		}
 		stamp(obj, opts.Owner)
 	}
 	// Server-side apply must not carry server-owned metadata.
@@ -114,28 +123,36 @@ func (c *Client) applyOne(ctx context.Context, info *resource.Info, opts ApplyOp
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", Describe(info), err)
 	}
-	po := metav1.PatchOptions{FieldManager: FieldManager, Force: &opts.Force}
-	if opts.DryRun {
-		po.DryRun = []string{metav1.DryRunAll}
+	migrating := live != nil && needsMigration(live.ManagedFields)
+	if migrating && !opts.DryRun {
+		if err := c.migrate(ctx, info, live); err != nil {
+			return err
+		}
 	}
-	out, err := c.resourceFor(info).Patch(ctx, info.Name, types.ApplyPatchType, data, po)
+	out, err := c.patchApply(ctx, info, data, opts.Force, opts.DryRun)
+	// A dry run cannot take the ownership over first, so fields held by the
+	// managers the real run takes over from would conflict; they are
+	// forced instead, and only they.
+	if err != nil && migrating && opts.DryRun && !opts.Force && onlyMigratableConflicts(err) {
+		out, err = c.patchApply(ctx, info, data, true, true)
+	}
 	if err != nil {
-		return applyError(info, err)
+		return err
 	}
 	info.Object = out
 	return nil
 }
 
-// get returns the live object, nil when it does not exist.
-func (c *Client) get(ctx context.Context, info *resource.Info) (*unstructured.Unstructured, error) {
-	live, err := c.resourceFor(info).Get(ctx, info.Name, metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return nil, nil
+func (c *Client) patchApply(ctx context.Context, info *resource.Info, data []byte, force, dryRun bool) (*unstructured.Unstructured, error) {
+	po := metav1.PatchOptions{FieldManager: FieldManager, Force: &force}
+	if dryRun {
+		po.DryRun = []string{metav1.DryRunAll}
 	}
+	out, err := c.resourceFor(info).Patch(ctx, info.Name, types.ApplyPatchType, data, po)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", Describe(info), err)
+		return nil, applyError(info, err)
 	}
-	return live, nil
+	return out, nil
 }
 
 func applyError(info *resource.Info, err error) error {

@@ -1,6 +1,7 @@
 package kube
 
 import (
+	"errors"
 	"fmt"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -14,8 +15,17 @@ import (
 	"k8s.io/client-go/restmapper"
 )
 
-// FieldManager is the server-side apply field manager kpkg uses.
-const FieldManager = "kpkg"
+// FieldManager is the server-side apply field manager kpkg uses. It is
+// Helm's, so that Helm 4 (which applies server-side as "helm" without
+// forcing) and kpkg own the same fields of a release's objects and neither
+// conflicts with the other.
+const FieldManager = "helm"
+
+// Defaults of Options.
+const (
+	DefaultQPS   = 300
+	DefaultBurst = 600
+)
 
 // ConfigError is a cluster configuration (kubeconfig, context, credentials)
 // that could not be loaded.
@@ -24,32 +34,95 @@ type ConfigError struct{ Err error }
 func (e *ConfigError) Error() string { return "load the cluster configuration: " + e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
+// Options tune the connection New makes. The zero value is usable.
+type Options struct {
+	// QPS is the sustained rate of requests per second the client-side
+	// rate limiter allows (Helm's --qps); 0 means DefaultQPS and a negative
+	// value turns the limiter off. The API server protects itself with
+	// priority and fairness, so the default is set high enough that the
+	// limiter does not slow down applying a large release.
+	QPS float32
+	// Burst is how many requests may go out at once above QPS (Helm's
+	// --burst-limit); 0 means DefaultBurst.
+	Burst int
+}
+
+func (o Options) rates() (float32, int) {
+	qps, burst := o.QPS, o.Burst
+	if qps == 0 {
+		qps = DefaultQPS
+	}
+	if burst <= 0 {
+		burst = DefaultBurst
+	}
+	return qps, burst
+}
+
 // Client talks to one cluster. It is safe for concurrent use.
 type Client struct {
 	// Namespace is the default namespace for namespaced objects that do not
-	// name one.
+	// name one, when Build is given none.
 	Namespace string
 
-	getter   *clientGetter
-	config   *rest.Config
+	host     string
 	dynamic  dynamic.Interface
 	core     kubernetes.Interface
 	metadata metadata.Interface
-	mapper   *restmapper.DeferredDiscoveryRESTMapper
+	mapper   meta.RESTMapper
 }
 
-// New connects to the cluster that getter describes. Discovery is cached in
-// memory for the life of the Client and refreshed when a mapping is missing
-// or CRDs are installed.
+// Clients are the API clients a Client is made of; NewForClients accepts
+// client-go's fakes, so the package can be tested without a cluster.
+type Clients struct {
+	// Dynamic reads and writes objects of any kind.
+	Dynamic dynamic.Interface
+	// Core is the typed clientset; its Discovery() serves the default
+	// mapper, and it reads pods, events and logs when diagnosing.
+	Core kubernetes.Interface
+	// Metadata reads labels, annotations and managedFields cheaply.
+	Metadata metadata.Interface
+	// Mapper maps kinds to resources; nil means a mapper over Core's
+	// discovery, cached in memory and refreshed when a kind is missing.
+	Mapper meta.RESTMapper
+	// Host names the API server in messages; "" means "the cluster".
+	Host string
+	// Namespace is the Client's default namespace; "" means "default".
+	Namespace string
+}
+
+// NewForClients makes a Client of ready clients.
+func NewForClients(cs Clients) (*Client, error) {
+	if cs.Dynamic == nil || cs.Core == nil || cs.Metadata == nil {
+		return nil, errors.New("kube: NewForClients needs the dynamic, core and metadata clients")
+	}
+	c := &Client{Namespace: cs.Namespace, host: cs.Host, dynamic: cs.Dynamic, core: cs.Core, metadata: cs.Metadata, mapper: cs.Mapper}
+	if c.Namespace == "" {
+		c.Namespace = "default"
+	}
+	if c.host == "" {
+		c.host = "the cluster"
+	}
+	if c.mapper == nil {
+		c.mapper = restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(cs.Core.Discovery()))
+	}
+	return c, nil
+}
+
+// New connects to the cluster that getter describes with default Options.
 func New(getter genericclioptions.RESTClientGetter) (*Client, error) {
+	return NewWithOptions(getter, Options{})
+}
+
+// NewWithOptions connects to the cluster that getter describes. Discovery
+// is cached in memory for the life of the Client and refreshed when a
+// mapping is missing or CRDs are installed.
+func NewWithOptions(getter genericclioptions.RESTClientGetter, opts Options) (*Client, error) {
 	cfg, err := getter.ToRESTConfig()
 	if err != nil {
 		return nil, &ConfigError{Err: err}
 	}
 	cfg = rest.CopyConfig(cfg)
-	// Applying a chart is bursty; client-go's default of 5 QPS would
-	// serialise it behind the client-side rate limiter.
-	cfg.QPS, cfg.Burst = 50, 100
+	cfg.QPS, cfg.Burst = opts.rates()
 	ns, _, err := getter.ToRawKubeConfigLoader().Namespace()
 	if err != nil {
 		return nil, fmt.Errorf("resolve the namespace from the kubeconfig: %w", err)
@@ -57,28 +130,30 @@ func New(getter genericclioptions.RESTClientGetter) (*Client, error) {
 	return NewForConfig(cfg, ns)
 }
 
-// NewForConfig connects with a ready REST config; namespace "" means "default".
+// NewForConfig connects with a ready REST config; namespace "" means
+// "default". A config without a rate limit (QPS and Burst zero) gets the
+// defaults of Options.
 func NewForConfig(cfg *rest.Config, namespace string) (*Client, error) {
-	if namespace == "" {
-		namespace = "default"
+	cfg = rest.CopyConfig(cfg)
+	if cfg.QPS == 0 && cfg.Burst == 0 && cfg.RateLimiter == nil {
+		cfg.QPS, cfg.Burst = Options{}.rates()
 	}
 	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("create a discovery client for %s: %w", cfg.Host, err)
 	}
-	cached := memory.NewMemCacheClient(dc)
-	c := &Client{Namespace: namespace, config: cfg, mapper: restmapper.NewDeferredDiscoveryRESTMapper(cached)}
-	if c.dynamic, err = dynamic.NewForConfig(cfg); err != nil {
+	cs := Clients{Host: cfg.Host, Namespace: namespace,
+		Mapper: restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))}
+	if cs.Dynamic, err = dynamic.NewForConfig(cfg); err != nil {
 		return nil, fmt.Errorf("create a dynamic client for %s: %w", cfg.Host, err)
 	}
-	if c.core, err = kubernetes.NewForConfig(cfg); err != nil {
+	if cs.Core, err = kubernetes.NewForConfig(cfg); err != nil {
 		return nil, fmt.Errorf("create a client for %s: %w", cfg.Host, err)
 	}
-	if c.metadata, err = metadata.NewForConfig(cfg); err != nil {
+	if cs.Metadata, err = metadata.NewForConfig(cfg); err != nil {
 		return nil, fmt.Errorf("create a metadata client for %s: %w", cfg.Host, err)
 	}
-	c.getter = &clientGetter{config: cfg, discovery: cached, mapper: c.mapper}
-	return c, nil
+	return NewForClients(cs)
 }
 
 // Core is the typed clientset.
@@ -90,25 +165,17 @@ func (c *Client) Metadata() metadata.Interface { return c.metadata }
 // Dynamic is the dynamic client.
 func (c *Client) Dynamic() dynamic.Interface { return c.dynamic }
 
-// Mapper is the discovery-backed REST mapper.
+// Mapper is the REST mapper.
 func (c *Client) Mapper() meta.RESTMapper { return c.mapper }
 
-// ResetMapper forgets cached discovery, e.g. after CRDs were installed.
-func (c *Client) ResetMapper() { c.mapper.Reset() }
+// ResetMapper forgets cached discovery, e.g. after CRDs were installed. A
+// mapper that cannot be reset (a static one given to NewForClients) is
+// left as it is.
+func (c *Client) ResetMapper() {
+	if r, ok := c.mapper.(meta.ResettableRESTMapper); ok {
+		r.Reset()
+	}
+}
 
 // Host is the API server's address, for messages.
-func (c *Client) Host() string { return c.config.Host }
-
-// clientGetter hands cli-runtime's builder this Client's config, cached
-// discovery and mapper, so every build shares one discovery cache.
-type clientGetter struct {
-	config    *rest.Config
-	discovery discovery.CachedDiscoveryInterface
-	mapper    meta.RESTMapper
-}
-
-func (g *clientGetter) ToRESTConfig() (*rest.Config, error) { return rest.CopyConfig(g.config), nil }
-func (g *clientGetter) ToDiscoveryClient() (discovery.CachedDiscoveryInterface, error) {
-	return g.discovery, nil
-}
-func (g *clientGetter) ToRESTMapper() (meta.RESTMapper, error) { return g.mapper, nil }
+func (c *Client) Host() string { return c.host }

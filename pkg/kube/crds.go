@@ -3,12 +3,13 @@ package kube
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/cli-runtime/pkg/resource"
+	"k8s.io/apimachinery/pkg/runtime"
 )
 
 // InstallCRDs creates the CustomResourceDefinitions of a chart's crds/
@@ -23,55 +24,42 @@ func (c *Client) InstallCRDs(ctx context.Context, manifest string, timeout time.
 	if len(infos) == 0 {
 		return nil
 	}
-	created := 0
-	for _, info := range infos {
-		obj, err := unstructuredOf(info)
+	var created atomic.Int32
+	err = forEach(ctx, len(infos), 0, false, "stopped creating CRDs", func(ctx context.Context, i int) error {
+		obj, err := unstructuredOf(infos[i])
 		if err != nil {
 			return err
 		}
-		_, err = c.resourceFor(info).Create(ctx, obj, metav1.CreateOptions{FieldManager: FieldManager})
+		_, err = c.resourceFor(infos[i]).Create(ctx, obj, metav1.CreateOptions{FieldManager: FieldManager})
 		switch {
 		case apierrors.IsAlreadyExists(err):
 		case err != nil:
-			return fmt.Errorf("create %s: %w", Describe(info), err)
+			return fmt.Errorf("create %s: %w", Describe(infos[i]), err)
 		default:
-			created++
+			created.Add(1)
 		}
-	}
-	if created == 0 {
 		return nil
+	})
+	if err != nil || created.Load() == 0 {
+		return err
 	}
 	if timeout <= 0 {
 		timeout = time.Minute
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	for _, info := range infos {
-		if err := c.waitEstablished(ctx, info); err != nil {
-			return err
-		}
+	left, err := c.watchUntil(wctx, infos, c.objectSource, func(obj runtime.Object) bool {
+		u, ok := obj.(*unstructured.Unstructured)
+		return ok && established(u)
+	})
+	if err != nil && len(left) > 0 {
+		return fmt.Errorf("%s did not become Established: %w", Describe(left[0]), err)
+	}
+	if err != nil {
+		return err
 	}
 	c.ResetMapper()
 	return nil
-}
-
-func (c *Client) waitEstablished(ctx context.Context, info *resource.Info) error {
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		live, err := c.get(ctx, info)
-		if err != nil {
-			return err
-		}
-		if live != nil && established(live) {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s did not become Established: %w", Describe(info), ctx.Err())
-		case <-tick.C:
-		}
-	}
 }
 
 func established(crd *unstructured.Unstructured) bool {

@@ -4,66 +4,75 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/resource"
 )
 
-// Delete deletes objects in uninstall order with background propagation.
-// With a non-zero owner, live objects that another release (or none) owns
-// are left alone, so a failed revision that named someone else's object
-// never deletes it. Objects already gone are not an error; every other
-// failure is reported, naming the object, after trying the rest.
+// Delete deletes objects in uninstall order with background propagation;
+// objects of one kind go in parallel. With a non-zero owner, live objects
+// that another release (or none) owns are left alone, so a failed revision
+// that named someone else's object never deletes it: ownership is read
+// with one LIST per kind and namespace (a GET for an object alone of its
+// kind), and each delete is conditional on the UID of the object checked.
+// Objects already gone are not an error; every other failure is reported,
+// naming the object, after trying the rest.
 func (c *Client) Delete(ctx context.Context, infos []*resource.Info, owner Owner) error {
 	sorted := append([]*resource.Info(nil), infos...)
 	SortForUninstall(sorted)
-	policy := metav1.DeletePropagationBackground
+	var live *liveMeta
 	var errs []error
-	for _, info := range sorted {
-		if owner.Name != "" {
-			live, err := c.get(ctx, info)
-			if err != nil {
-				errs = append(errs, err)
-				continue
+	if owner.Name != "" {
+		live = c.readMetadata(ctx, sorted)
+		if live.err != nil {
+			if ctx.Err() != nil {
+				return live.err
 			}
-			if live == nil || OwnerOf(live) != owner {
-				continue
-			}
+			errs = append(errs, live.err)
 		}
-		err := c.resourceFor(info).Delete(ctx, info.Name, metav1.DeleteOptions{PropagationPolicy: &policy})
-		if err != nil && !apierrors.IsNotFound(err) {
-			errs = append(errs, fmt.Errorf("delete %s: %w", Describe(info), err))
+	}
+	for _, group := range kindGroups(sorted) {
+		err := forEach(ctx, len(group), 0, false, "stopped deleting", func(ctx context.Context, i int) error {
+			return c.deleteOne(ctx, group[i], live, owner)
+		})
+		if err != nil {
+			errs = append(errs, err)
+			if ctx.Err() != nil {
+				break
+			}
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// WaitDeleted polls until every object is gone or ctx ends.
-func (c *Client) WaitDeleted(ctx context.Context, infos []*resource.Info) error {
-	pending := append([]*resource.Info(nil), infos...)
-	tick := time.NewTicker(300 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		var still []*resource.Info
-		for _, info := range pending {
-			live, err := c.get(ctx, info)
-			if err != nil {
-				return err
-			}
-			if live != nil {
-				still = append(still, info)
-			}
+func (c *Client) deleteOne(ctx context.Context, info *resource.Info, live *liveMeta, owner Owner) error {
+	policy := metav1.DeletePropagationBackground
+	opts := metav1.DeleteOptions{PropagationPolicy: &policy}
+	if live != nil {
+		m := live.get(info)
+		if m == nil || OwnerOf(m) != owner {
+			return nil // absent, unreadable (reported), or not ours
 		}
-		if len(still) == 0 {
-			return nil
-		}
-		pending = still
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s still exists: %w", Describe(pending[0]), ctx.Err())
-		case <-tick.C:
+		if m.UID != "" {
+			// Spare an object re-created by someone else since it was read.
+			opts.Preconditions = &metav1.Preconditions{UID: &m.UID}
 		}
 	}
+	err := c.resourceFor(info).Delete(ctx, info.Name, opts)
+	if err == nil || apierrors.IsNotFound(err) || apierrors.IsConflict(err) && opts.Preconditions != nil {
+		return nil
+	}
+	return fmt.Errorf("delete %s: %w", Describe(info), err)
+}
+
+// WaitDeleted waits until every object is gone or ctx ends, listing each
+// kind and namespace once and then watching them.
+func (c *Client) WaitDeleted(ctx context.Context, infos []*resource.Info) error {
+	left, err := c.watchUntil(ctx, infos, c.metadataSource, func(obj runtime.Object) bool { return obj == nil })
+	if err != nil && len(left) > 0 && ctx.Err() != nil {
+		return fmt.Errorf("%s still exists (%d object(s) left): %w", Describe(left[0]), len(left), context.Cause(ctx))
+	}
+	return err
 }

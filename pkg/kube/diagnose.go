@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/cli-runtime/pkg/resource"
@@ -51,15 +52,41 @@ var stuckWaiting = map[string]bool{
 	"InvalidImageName": true, "CreateContainerConfigError": true, "CreateContainerError": true,
 }
 
-// diagnose looks for a reason to stop waiting on live now.
-func (c *Client) diagnose(ctx context.Context, info *resource.Info, live *unstructured.Unstructured) (*FailFastError, error) {
+// podLister returns the pods of a namespace that a selector matches.
+type podLister func(ctx context.Context, namespace string, sel labels.Selector) ([]corev1.Pod, error)
+
+// listPods is a podLister that asks the API server.
+func (c *Client) listPods(ctx context.Context, namespace string, sel labels.Selector) ([]corev1.Pod, error) {
+	pods, err := c.core.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
+	if err != nil {
+		return nil, fmt.Errorf("list pods in namespace %s: %w", namespace, err)
+	}
+	return pods.Items, nil
+}
+
+// diagnoser looks for reasons to stop waiting on objects.
+type diagnoser struct {
+	c    *Client
+	pods podLister
+	// owners caches the UID of a Deployment revision's ReplicaSet, by the
+	// Deployment's UID and revision: it never changes.
+	owners map[string]types.UID
+}
+
+func newDiagnoser(c *Client, pods podLister) *diagnoser {
+	return &diagnoser{c: c, pods: pods, owners: map[string]types.UID{}}
+}
+
+// diagnose looks for a reason to stop waiting on live now. It reads no
+// more than the pods, unless one of them is stuck.
+func (d *diagnoser) diagnose(ctx context.Context, info *resource.Info, live *unstructured.Unstructured) (*FailFastError, error) {
 	if live.GetKind() == "Job" && hasCondition(live, "Failed") {
 		ff := &FailFastError{Object: Describe(info), Reason: "JobFailed", Message: conditionMessage(live, "Failed")}
-		pods, _ := c.podsOf(ctx, live)
+		pods, _ := d.podsOf(ctx, live)
 		for i := range pods {
 			if pods[i].Status.Phase == corev1.PodFailed {
 				ff.Pod, ff.Message = pods[i].Name, ff.Message+"; "+podSummary(&pods[i])
-				c.enrich(ctx, ff, &pods[i], "", false)
+				d.c.enrich(ctx, ff, &pods[i], "", false)
 				break
 			}
 		}
@@ -70,16 +97,32 @@ func (c *Client) diagnose(ctx context.Context, info *resource.Info, live *unstru
 		// those of the revision being replaced (e.g. during a rollback).
 		return nil, nil
 	}
-	pods, err := c.podsOf(ctx, live)
+	pods, err := d.podsOf(ctx, live)
 	if err != nil {
 		return nil, err
 	}
+	var stuck []int
 	for i := range pods {
-		if ff := stuckPod(&pods[i]); ff != nil {
-			ff.Object = Describe(info)
-			c.enrich(ctx, &ff.FailFastError, &pods[i], ff.container, ff.Reason == "CrashLoopBackOff")
-			return &ff.FailFastError, nil
+		if stuckPod(&pods[i]) != nil {
+			stuck = append(stuck, i)
 		}
+	}
+	if len(stuck) == 0 {
+		return nil, nil
+	}
+	owner, err := d.currentOwner(ctx, live)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range stuck {
+		p := &pods[i]
+		if owner != "" && !ownedBy(p.OwnerReferences, owner) && !(live.GetKind() == "StatefulSet" && p.Labels["controller-revision-hash"] == string(owner)) {
+			continue // a pod of a revision being replaced
+		}
+		ff := stuckPod(p)
+		ff.Object = Describe(info)
+		d.c.enrich(ctx, &ff.FailFastError, p, ff.container, ff.Reason == "CrashLoopBackOff")
+		return &ff.FailFastError, nil
 	}
 	return nil, nil
 }
@@ -200,11 +243,9 @@ func conditionMessage(u *unstructured.Unstructured, typ string) string {
 	return ""
 }
 
-// podsOf returns the pods of a workload that belong to its current
-// revision, so pods of a replaced ReplicaSet that are still shutting down
-// do not fail a rollback.
-func (c *Client) podsOf(ctx context.Context, live *unstructured.Unstructured) ([]corev1.Pod, error) {
-	ns := live.GetNamespace()
+// podsOf returns the pods of a workload (its selector's), or the pod
+// itself.
+func (d *diagnoser) podsOf(ctx context.Context, live *unstructured.Unstructured) ([]corev1.Pod, error) {
 	if live.GetKind() == "Pod" {
 		var p corev1.Pod
 		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(live.Object, &p); err != nil {
@@ -212,38 +253,35 @@ func (c *Client) podsOf(ctx context.Context, live *unstructured.Unstructured) ([
 		}
 		return []corev1.Pod{p}, nil
 	}
-	selector, ok, _ := unstructured.NestedMap(live.Object, "spec", "selector")
-	if !ok {
+	sel := selectorOf(live)
+	if sel == nil {
 		return nil, nil
+	}
+	return d.pods(ctx, live.GetNamespace(), sel)
+}
+
+// selectorOf is a workload's pod selector; nil when it has none.
+func selectorOf(obj *unstructured.Unstructured) labels.Selector {
+	selector, ok, _ := unstructured.NestedMap(obj.Object, "spec", "selector")
+	if !ok {
+		return nil
 	}
 	var ls metav1.LabelSelector
 	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(selector, &ls); err != nil {
-		return nil, nil
+		return nil
 	}
 	sel, err := metav1.LabelSelectorAsSelector(&ls)
 	if err != nil || sel.Empty() {
-		return nil, nil
+		return nil
 	}
-	pods, err := c.core.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
-	if err != nil {
-		return nil, fmt.Errorf("list pods of %s %s: %w", live.GetKind(), live.GetName(), err)
-	}
-	owner, err := c.currentOwner(ctx, live)
-	if err != nil || owner == "" {
-		return pods.Items, err
-	}
-	var out []corev1.Pod
-	for _, p := range pods.Items {
-		if ownedBy(p.OwnerReferences, owner) || live.GetKind() == "StatefulSet" && p.Labels["controller-revision-hash"] == string(owner) {
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	return sel
 }
 
-// currentOwner is, for a Deployment, the UID of its newest ReplicaSet and,
-// for a StatefulSet, its update revision; "" when all pods count.
-func (c *Client) currentOwner(ctx context.Context, live *unstructured.Unstructured) (types.UID, error) {
+// currentOwner is, for a Deployment, the UID of the ReplicaSet of its
+// current revision and, for a StatefulSet, its update revision, so pods of
+// a replaced revision that are still shutting down do not fail a
+// rollback; "" when all pods count.
+func (d *diagnoser) currentOwner(ctx context.Context, live *unstructured.Unstructured) (types.UID, error) {
 	switch live.GetKind() {
 	case "StatefulSet":
 		rev, _, _ := unstructured.NestedString(live.Object, "status", "updateRevision")
@@ -253,12 +291,21 @@ func (c *Client) currentOwner(ctx context.Context, live *unstructured.Unstructur
 		if rev == "" {
 			return "", nil
 		}
-		rss, err := c.core.AppsV1().ReplicaSets(live.GetNamespace()).List(ctx, metav1.ListOptions{})
+		key := string(live.GetUID()) + "/" + rev
+		if uid, ok := d.owners[key]; ok {
+			return uid, nil
+		}
+		opts := metav1.ListOptions{}
+		if sel := selectorOf(live); sel != nil {
+			opts.LabelSelector = sel.String()
+		}
+		rss, err := d.c.core.AppsV1().ReplicaSets(live.GetNamespace()).List(ctx, opts)
 		if err != nil {
 			return "", fmt.Errorf("list replica sets of Deployment %s: %w", live.GetName(), err)
 		}
 		for _, rs := range rss.Items {
 			if ownedBy(rs.OwnerReferences, live.GetUID()) && rs.Annotations["deployment.kubernetes.io/revision"] == rev {
+				d.owners[key] = rs.UID
 				return rs.UID, nil
 			}
 		}

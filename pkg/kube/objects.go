@@ -1,7 +1,6 @@
 package kube
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -13,36 +12,6 @@ import (
 
 	"github.com/kpkg/kpkg/pkg/manifest"
 )
-
-// Build turns a manifest (YAML documents) into API objects, namespaced ones
-// defaulting to namespace. A kind the cluster does not serve is an error
-// naming it; discovery is refreshed once before giving up, so kinds from
-// freshly installed CRDs are found.
-func (c *Client) Build(ctx context.Context, namespace, manifest string) ([]*resource.Info, error) {
-	if strings.TrimSpace(manifest) == "" {
-		return nil, nil
-	}
-	infos, err := c.build(namespace, manifest)
-	// The builder aggregates errors, hiding the NoMatch type; match its text.
-	if err != nil && (meta.IsNoMatchError(err) || strings.Contains(err.Error(), "no matches for kind")) {
-		c.ResetMapper()
-		infos, err = c.build(namespace, manifest)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("build objects from the manifest: %w", err)
-	}
-	return infos, ctx.Err()
-}
-
-func (c *Client) build(namespace, manifest string) ([]*resource.Info, error) {
-	return resource.NewBuilder(c.getter).
-		Unstructured().
-		ContinueOnError().
-		NamespaceParam(namespace).DefaultNamespace().
-		Stream(strings.NewReader(manifest), "manifest").
-		Flatten().
-		Do().Infos()
-}
 
 // Describe names an object in messages: "Deployment web (namespace shop)".
 func Describe(info *resource.Info) string {
@@ -110,9 +79,14 @@ func Kept(info *resource.Info) bool {
 
 // resourceFor is the dynamic client of the object's resource and namespace.
 func (c *Client) resourceFor(info *resource.Info) dynamic.ResourceInterface {
-	r := c.dynamic.Resource(info.Mapping.Resource)
-	if info.Mapping.Scope.Name() == meta.RESTScopeNameNamespace {
-		return r.Namespace(info.Namespace)
+	return c.resourceOf(info.Mapping, info.Namespace)
+}
+
+// resourceOf is the dynamic client of a resource in a namespace.
+func (c *Client) resourceOf(m *meta.RESTMapping, namespace string) dynamic.ResourceInterface {
+	r := c.dynamic.Resource(m.Resource)
+	if m.Scope.Name() == meta.RESTScopeNameNamespace {
+		return r.Namespace(namespace)
 	}
 	return r
 }

@@ -3,6 +3,7 @@ package kube
 import (
 	"fmt"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/resource"
 )
@@ -57,8 +58,9 @@ func stamp(obj *unstructured.Unstructured, owner Owner) {
 	obj.SetAnnotations(ann)
 }
 
-// OwnerOf reads the release that owns a live object; zero when none does.
-func OwnerOf(obj *unstructured.Unstructured) Owner {
+// OwnerOf reads the release that owns a live object (a full object or its
+// metadata); zero when none does.
+func OwnerOf(obj metav1.Object) Owner {
 	if obj.GetLabels()[ManagedByLabel] != ManagedByValue {
 		return Owner{}
 	}
@@ -66,11 +68,8 @@ func OwnerOf(obj *unstructured.Unstructured) Owner {
 	return Owner{Name: ann[ReleaseNameAnnotation], Namespace: ann[ReleaseNamespaceAnnotation]}
 }
 
-// checkOwner fails unless live is absent or owned by owner.
-func checkOwner(info *resource.Info, live *unstructured.Unstructured, owner Owner) error {
-	if live == nil {
-		return nil
-	}
+// checkOwner fails unless the live object is owned by owner.
+func checkOwner(info *resource.Info, live metav1.Object, owner Owner) error {
 	if cur := OwnerOf(live); cur != owner {
 		return &OwnershipError{Object: Describe(info), Current: cur, Wanted: owner}
 	}

@@ -17,19 +17,23 @@ type ObjectStatus struct {
 	Message string `json:"message,omitempty"`
 }
 
-// Statuses reads each object and computes its readiness with kstatus.
+// Statuses reads the objects (one LIST per kind and namespace, a GET for
+// an object alone of its kind) and computes their readiness with kstatus; an object
+// that is not ready is reported Failed when a pod of its will not start.
 func (c *Client) Statuses(ctx context.Context, infos []*resource.Info) ([]ObjectStatus, error) {
-	w := &waiter{c: c, opts: WaitOptions{WaitForJobs: true}, last: map[string]Event{}}
+	live := c.readObjects(ctx, infos)
+	if live.err != nil {
+		return nil, live.err
+	}
+	w := newWaiter(c, WaitOptions{WaitForJobs: true}, nil)
+	diag := newDiagnoser(c, c.listPods)
 	out := make([]ObjectStatus, 0, len(infos))
 	for _, info := range infos {
-		live, err := c.get(ctx, info)
-		if err != nil {
-			return nil, err
-		}
-		res := w.compute(live)
+		obj := live.get(info)
+		res := w.compute(obj)
 		st := ObjectStatus{Kind: Kind(info), Name: info.Name, Namespace: info.Namespace, Status: string(res.Status), Message: res.Message}
-		if res.Status != status.CurrentStatus && live != nil {
-			if ff, _ := c.diagnose(ctx, info, live); ff != nil {
+		if res.Status != status.CurrentStatus && obj != nil {
+			if ff, _ := diag.diagnose(ctx, info, obj); ff != nil {
 				st.Status, st.Message = string(status.FailedStatus), ff.Reason+": "+ff.Message
 			}
 		}

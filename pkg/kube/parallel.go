@@ -1,0 +1,74 @@
+package kube
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// defaultParallelism bounds concurrent requests of one batch (objects of one
+// kind, or groups of objects to read). Requests are small and the API
+// server answers them in milliseconds, so a batch of a few hundred objects
+// is spread over a handful of round trips.
+const defaultParallelism = 16
+
+// forEach calls fn for 0..n-1 with at most workers calls at a time. It
+// starts no new call once ctx ends or, with stopOnError, once a call
+// failed; calls in flight are left to finish. The failures are returned as
+// collect reports them.
+func forEach(ctx context.Context, n, workers int, stopOnError bool, what string, fn func(ctx context.Context, i int) error) error {
+	if workers <= 0 {
+		workers = defaultParallelism
+	}
+	errs := make([]error, n)
+	var failed atomic.Bool
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for i := range n {
+		if ctx.Err() != nil || stopOnError && failed.Load() {
+			break
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if errs[i] = fn(ctx, i); errs[i] != nil {
+				failed.Store(true)
+			}
+		}()
+	}
+	wg.Wait()
+	return collect(ctx, what, errs)
+}
+
+// collect joins the failures of a batch. When ctx has ended, every request
+// that failed because of it reports the same thing; that is said once, as
+// the context's cause, instead of once per request.
+func collect(ctx context.Context, what string, errs []error) error {
+	var out []error
+	done := ctx.Err() != nil
+	for _, err := range errs {
+		if err == nil || done && isContextError(err) {
+			continue
+		}
+		out = append(out, err)
+	}
+	if done {
+		out = append(out, fmt.Errorf("%s: %w", what, context.Cause(ctx)))
+	}
+	return errors.Join(out...)
+}
+
+// isContextError reports an error caused by the end of a context,
+// including the rate limiter's refusal to wait past a deadline.
+func isContextError(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		strings.Contains(err.Error(), "would exceed context deadline")
+}
