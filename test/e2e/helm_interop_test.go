@@ -25,7 +25,7 @@ func TestHelmInstallKpkgOperates(t *testing.T) {
 		}
 		wantHistory(t, ns, "hr", "1:deployed")
 		status := mustKpkg(t, ns, "status", "hr").stdout
-		for _, want := range []string{"STATUS: deployed", "REVISION: 1", "ConfigMap hr-config"} {
+		for _, want := range []string{"STATUS: deployed", "REVISION: 1", "hr-config"} {
 			if !strings.Contains(status, want) {
 				t.Errorf("kpkg status lacks %q:\n%s", want, status)
 			}
@@ -36,7 +36,7 @@ func TestHelmInstallKpkgOperates(t *testing.T) {
 		if all := mustKpkg(t, ns, "get", "values", "hr", "--all").stdout; !strings.Contains(all, "message: hello") {
 			t.Errorf("kpkg get values --all lacks the chart's defaults:\n%s", all)
 		}
-		if hooks := mustKpkg(t, ns, "get", "hooks", "hr").stdout; !strings.Contains(hooks, "hr-migrate") || !strings.Contains(hooks, "hr-test") {
+		if hooks := mustKpkg(t, ns, "get", "hooks", "hr").stdout; !strings.Contains(hooks, "hr-migrate") || !strings.Contains(hooks, "hr-smoke-test") {
 			t.Errorf("kpkg get hooks:\n%s", hooks)
 		}
 		ours, theirs := mustKpkg(t, ns, "get", "manifest", "hr").stdout, h.must(t, ns, nil, "get", "manifest", "hr").stdout
@@ -57,7 +57,7 @@ func TestHelmInstallKpkgOperates(t *testing.T) {
 			t.Errorf("history = %s", got)
 		}
 		mustKpkg(t, ns, "uninstall", "hr")
-		if out := h.must(t, ns, nil, "list", "-a", "-q").stdout; strings.TrimSpace(out) != "" {
+		if out := h.must(t, ns, nil, "list", "-q").stdout; strings.TrimSpace(out) != "" {
 			t.Errorf("helm still lists %q after kpkg's uninstall", out)
 		}
 	})
@@ -125,7 +125,7 @@ func TestHelmAndKpkgLocks(t *testing.T) {
 		// Helm dies in the middle of an upgrade.
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		cmd, _, _ := h.cmd(ctx, ns, nil, "upgrade", "lk", chart, "--wait", "--timeout", "10m", "--set", "minReadySeconds=500,message=slow")
+		cmd, _, _ := h.cmd(ctx, ns, nil, "upgrade", "lk", chart, "--wait", "--timeout", "10m", "--set", "minReadySeconds=500,serviceType=LoadBalancer,message=slow")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
