@@ -22,7 +22,7 @@ func cleanEnv(t *testing.T) string {
 	t.Helper()
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "HELM_") || strings.HasPrefix(k, "KPKG_") || strings.HasPrefix(k, "XDG_") {
+		if (strings.HasPrefix(k, "HELM_") || strings.HasPrefix(k, "KPKG_") || strings.HasPrefix(k, "XDG_")) && !strings.HasPrefix(k, "KPKG_TEST_") {
 			t.Setenv(k, "")
 			os.Unsetenv(k)
 		}
