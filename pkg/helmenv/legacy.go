@@ -72,7 +72,9 @@ type Migration struct {
 // concurrent "repo add" of either tool is not overwritten.
 func Migrate(ctx context.Context, s Settings, old Legacy) ([]Migration, error) {
 	var done []Migration
-	if s.RepositoryConfig == s.DefaultRepositoryConfig() && old.RepositoryConfig != "" {
+	// The checks before the lock keep the common case (nothing to copy)
+	// free of side effects: no directory or lock file is created.
+	if s.RepositoryConfig == s.DefaultRepositoryConfig() && wanted(old.RepositoryConfig, s.RepositoryConfig) {
 		var copied bool
 		err := withLock(ctx, RepositoryLockFile(s.RepositoryConfig), func() (err error) {
 			copied, err = copyIfAbsent(old.RepositoryConfig, s.RepositoryConfig)
@@ -92,7 +94,7 @@ func Migrate(ctx context.Context, s Settings, old Legacy) ([]Migration, error) {
 			}
 		}
 	}
-	if s.RegistryConfig == s.DefaultRegistryConfig() && old.RegistryConfig != "" {
+	if s.RegistryConfig == s.DefaultRegistryConfig() && wanted(old.RegistryConfig, s.RegistryConfig) {
 		copied, err := copyIfAbsent(old.RegistryConfig, s.RegistryConfig)
 		if err != nil {
 			return done, err
@@ -102,6 +104,18 @@ func Migrate(ctx context.Context, s Settings, old Legacy) ([]Migration, error) {
 		}
 	}
 	return done, nil
+}
+
+// wanted reports whether from exists and to does not, so a copy is due.
+func wanted(from, to string) bool {
+	if from == "" || filepath.Clean(from) == filepath.Clean(to) {
+		return false
+	}
+	if _, err := os.Lstat(to); !errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	_, err := os.Stat(from)
+	return err == nil
 }
 
 // copyCache copies the regular files of from that to lacks. It returns a

@@ -132,7 +132,9 @@ func TestMigrateWithoutFormerFiles(t *testing.T) {
 	if err != nil || len(done) != 0 {
 		t.Errorf("migrations %+v, %v", done, err)
 	}
-	if _, err := os.Stat(New(getenv).RepositoryConfig); err == nil {
-		t.Error("created repositories.yaml from nothing")
+	// Nothing to copy means nothing is created, not even the lock file.
+	if _, err := os.Stat(New(getenv).ConfigHome); err == nil {
+		t.Error("created Helm's configuration directory from nothing")
 	}
 }
+
