@@ -137,4 +137,3 @@ func TestMigrateWithoutFormerFiles(t *testing.T) {
 		t.Error("created Helm's configuration directory from nothing")
 	}
 }
-
