@@ -2,9 +2,12 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/kpkg/kpkg/pkg/helmenv"
 	"github.com/kpkg/kpkg/pkg/scaffold"
 )
 
@@ -27,14 +30,16 @@ hold a chart (whose generated files are then overwritten, with a warning);
 kpkg refuses to write into any other non-empty directory.
 
 --starter copies another chart instead: an absolute path, an existing
-relative path, or the name of a starter under $XDG_DATA_HOME/kpkg/starters
-(or $KPKG_DATA_HOME/starters). <CHARTNAME> in its templates and values.yaml
-becomes the new chart's name.`,
+relative path, or the name of a starter in Helm's starters directory
+($HELM_DATA_HOME/starters, by default ~/.local/share/helm/starters), shared
+with 'helm create' (kpkg's former $XDG_DATA_HOME/kpkg/starters is looked in
+too). <CHARTNAME> in its templates and values.yaml becomes the new chart's
+name.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := scaffold.Options{Warn: warnTo(streams.Err)}
 			if starter != "" {
-				opts.Starter = scaffold.ResolveStarter(starter, nil)
+				opts.Starter = resolveStarter(cmd, starter)
 			}
 			fmt.Fprintf(streams.Err, "Creating %s\n", args[0])
 			_, err := scaffold.Create(cmd.Context(), args[0], opts)
@@ -43,4 +48,20 @@ becomes the new chart's name.`,
 	}
 	cmd.Flags().StringVarP(&starter, "starter", "p", "", "the name or path of a starter chart to copy")
 	return cmd
+}
+
+// resolveStarter turns --starter into a path: an absolute path or an
+// existing relative one as is, else a starter in Helm's starters
+// directory, else one in kpkg's former directory.
+func resolveStarter(cmd *cobra.Command, starter string) string {
+	path := scaffold.ResolveStarter(starter, envSettings(cmd).StartersDir())
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	if old := helmenv.LegacyPaths(os.Getenv).StartersDir; old != "" {
+		if _, err := os.Stat(filepath.Join(old, starter)); err == nil {
+			return filepath.Join(old, starter)
+		}
+	}
+	return path
 }

@@ -69,7 +69,6 @@ func newDependencyListCommand(streams IO) *cobra.Command {
 }
 
 func newDependencyUpdateCommand(streams IO, build bool) *cobra.Command {
-	var paths repoPathFlags
 	var tls tlsFlags
 	var skipRefresh bool
 	var verify verifyFlags
@@ -87,7 +86,7 @@ func newDependencyUpdateCommand(streams IO, build bool) *cobra.Command {
 			if len(args) > 0 {
 				dir = args[0]
 			}
-			opts := repo.DependencyOptions{Paths: paths.paths(), SkipRefresh: skipRefresh, Auth: tls.auth(), Log: warnTo(streams.Out), Provenance: verify.options()}
+			opts := repo.DependencyOptions{Paths: repoPaths(cmd), SkipRefresh: skipRefresh, Auth: tls.auth(), Log: warnTo(streams.Out), Provenance: verify.options()}
 			// As in Helm, build lets a dependency without a provenance
 			// file through with a warning; update refuses it.
 			opts.Provenance.AllowMissing = build
@@ -98,7 +97,6 @@ func newDependencyUpdateCommand(streams IO, build bool) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	paths.register(fs)
 	tls.registerTLS(fs)
 	fs.BoolVar(&skipRefresh, "skip-refresh", false, "do not refresh the local repository cache")
 	verify.register(fs)

@@ -99,15 +99,12 @@ cluster; nothing is changed.`,
 	}
 	fs := cmd.Flags()
 	f.renderFlags.register(fs)
-	f.kube = newKubeFlags()
-	f.kube.register(fs)
 	f.registerValueModes(fs)
 	d.register(fs)
 	return cmd
 }
 
 func newDiffRevisionCommand(streams IO) *cobra.Command {
-	k := newKubeFlags()
 	var d diffFlags
 	cmd := &cobra.Command{
 		Use:   "revision RELEASE REVISION [REVISION]",
@@ -124,7 +121,7 @@ with the revision the release runs.`,
 				}
 				revs = append(revs, v)
 			}
-			cfg, ns, err := k.releaseConfig(streams)
+			cfg, ns, err := kubeOf(cmd).releaseConfig(streams)
 			if err != nil {
 				return err
 			}
@@ -146,13 +143,11 @@ with the revision the release runs.`,
 		},
 	}
 	fs := cmd.Flags()
-	k.register(fs)
 	d.register(fs)
 	return cmd
 }
 
 func newDiffRollbackCommand(streams IO) *cobra.Command {
-	k := newKubeFlags()
 	var d diffFlags
 	cmd := &cobra.Command{
 		Use:   "rollback RELEASE [REVISION]",
@@ -169,7 +164,7 @@ func newDiffRollbackCommand(streams IO) *cobra.Command {
 				}
 				version = v
 			}
-			cfg, ns, err := k.releaseConfig(streams)
+			cfg, ns, err := kubeOf(cmd).releaseConfig(streams)
 			if err != nil {
 				return err
 			}
@@ -196,7 +191,6 @@ func newDiffRollbackCommand(streams IO) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	k.register(fs)
 	d.register(fs)
 	return cmd
 }

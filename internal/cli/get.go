@@ -60,7 +60,6 @@ func newGetCommand(streams IO) *cobra.Command {
 // getSubcommand builds `get <what>`; structured ones (values, metadata)
 // take -o, the others print text with show.
 func getSubcommand(streams IO, what, short string, structured bool, show func(io.Writer, *release.Release) error) *cobra.Command {
-	k := newKubeFlags()
 	var revision int
 	var allValues bool
 	var output outputFormat
@@ -69,7 +68,7 @@ func getSubcommand(streams IO, what, short string, structured bool, show func(io
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, ns, err := k.releaseConfig(streams)
+			cfg, ns, err := kubeOf(cmd).releaseConfig(streams)
 			if err != nil {
 				return err
 			}
@@ -87,7 +86,6 @@ func getSubcommand(streams IO, what, short string, structured bool, show func(io
 		},
 	}
 	fs := cmd.Flags()
-	k.register(fs)
 	fs.IntVar(&revision, "revision", 0, "get the named release with revision")
 	if structured {
 		addOutputFlag(fs, &output)

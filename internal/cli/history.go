@@ -21,7 +21,6 @@ type historyEntry struct {
 }
 
 func newHistoryCommand(streams IO) *cobra.Command {
-	k := newKubeFlags()
 	var output outputFormat
 	var max int
 	cmd := &cobra.Command{
@@ -30,7 +29,7 @@ func newHistoryCommand(streams IO) *cobra.Command {
 		Short:   "Fetch release history",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, ns, err := k.releaseConfig(streams)
+			cfg, ns, err := kubeOf(cmd).releaseConfig(streams)
 			if err != nil {
 				return err
 			}
@@ -47,7 +46,6 @@ func newHistoryCommand(streams IO) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	k.register(fs)
 	addOutputFlag(fs, &output)
 	fs.IntVar(&max, "max", 256, "maximum number of revision to include in history")
 	return cmd

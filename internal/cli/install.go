@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"io"
 	"time"
 
@@ -16,7 +15,6 @@ import (
 // installFlags are shared by install and upgrade.
 type installFlags struct {
 	renderFlags
-	kube            *kubeFlags
 	output          outputFormat
 	createNamespace bool
 	description     string
@@ -35,9 +33,7 @@ type installFlags struct {
 
 func (f *installFlags) register(fs *pflag.FlagSet) {
 	f.renderFlags.register(fs)
-	f.kube = newKubeFlags()
-	f.kube.register(fs)
-	f.kube.registerRecover(fs)
+	addRecoverPendingFlag(fs)
 	addOutputFlag(fs, &f.output)
 	fs.BoolVar(&f.createNamespace, "create-namespace", false, "create the release namespace if not present")
 	fs.StringVar(&f.description, "description", "", "add a custom description")
@@ -65,23 +61,27 @@ type prepared struct {
 }
 
 func (f *installFlags) prepare(cmd *cobra.Command, streams IO, ref string) (*prepared, error) {
-	ctx := cmd.Context()
 	dry, err := parseDryRun(f.dryRun)
 	if err != nil {
 		return nil, err
 	}
-	cfg, ns, err := f.kube.releaseConfig(streams)
+	if err := checkLabels(f.labels); err != nil {
+		return nil, err
+	}
+	cfg, ns, err := kubeOf(cmd).releaseConfig(streams)
 	if err != nil {
 		return nil, err
 	}
-	ch, err := f.loadChart(ctx, ref)
+	ch, err := f.loadChart(cmd, ref)
 	if err != nil {
 		return nil, err
 	}
-	f.values.Stdin = streams.In
-	vals, err := f.values.Merge(ctx)
+	if err := checkInstallable(ch, streams.Err); err != nil {
+		return nil, err
+	}
+	vals, err := f.mergeValues(cmd, streams.In)
 	if err != nil {
-		return nil, valueFlagError(err)
+		return nil, err
 	}
 	ropts, err := f.renderOptions(render.Release{}, warnTo(streams.Err))
 	if err != nil {
@@ -98,7 +98,7 @@ func (f *installFlags) print(streams IO, rel *release.Release, dry release.DryRu
 
 func newInstallCommand(streams IO) *cobra.Command {
 	f := &installFlags{}
-	var generateName bool
+	var names nameFlags
 	cmd := &cobra.Command{
 		Use:   "install [NAME] CHART",
 		Short: "Install a chart into the cluster as a new release",
@@ -108,24 +108,21 @@ Objects are applied server-side (field manager "kpkg") in Helm's kind order,
 and the release is recorded as revision 1. With --wait, kpkg waits until
 every object is ready and stops at once, with the reason, when a pod crash
 loops, cannot pull its image or cannot be scheduled, or a Job fails.`,
-		Args: cobra.RangeArgs(1, 2),
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var name, ref string
-			switch {
-			case len(args) == 2:
-				name, ref = args[0], args[1]
-			case generateName:
-				ref = args[0]
-				name = generateReleaseName(ref)
-			default:
-				return fmt.Errorf("must either provide a name or specify --generate-name")
+			name, ref, err := names.nameAndChart(args, "")
+			if err != nil {
+				return err
+			}
+			if err := validateReleaseName(name); err != nil {
+				return err
 			}
 			return runInstall(cmd, streams, f, name, ref)
 		},
 	}
 	fs := cmd.Flags()
 	f.register(fs)
-	fs.BoolVarP(&generateName, "generate-name", "g", false, "generate the name (and omit the NAME parameter)")
+	names.register(fs)
 	return cmd
 }
 

@@ -3,13 +3,15 @@ package cli
 import (
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/client-go/rest"
 
+	"github.com/kpkg/kpkg/pkg/helmenv"
 	"github.com/kpkg/kpkg/pkg/kube"
 	"github.com/kpkg/kpkg/pkg/release"
 	"github.com/kpkg/kpkg/pkg/release/storage"
@@ -17,91 +19,118 @@ import (
 	"github.com/kpkg/kpkg/pkg/release/storage/memory"
 )
 
-// kubeFlags are the cluster flags with Helm's spellings, backed by
-// cli-runtime's ConfigFlags so KUBECONFIG and kubeconfig contexts behave as
-// kubectl's do.
+// kubeFlags connect to the cluster Helm's global flags and variables
+// describe, through cli-runtime's ConfigFlags, so KUBECONFIG and kubeconfig
+// contexts behave as in Helm and kubectl.
 type kubeFlags struct {
-	config *genericclioptions.ConfigFlags
+	settings helmenv.Settings
+	config   *genericclioptions.ConfigFlags
 	// recoverPending is --recover-pending, on the commands that change a
 	// release.
 	recoverPending bool
 }
 
-func newKubeFlags() *kubeFlags {
-	return &kubeFlags{config: genericclioptions.NewConfigFlags(false)}
+// kubeOf is the cluster connection of the command running.
+func kubeOf(cmd *cobra.Command) *kubeFlags {
+	k := newKubeFlags(envSettings(cmd))
+	if f := cmd.Flags().Lookup(recoverPendingFlag); f != nil {
+		k.recoverPending = f.Value.String() == "true"
+	}
+	return k
 }
 
-// register adds the flags. Each takes its default from the KPKG_
-// environment variable Helm spells HELM_ (KPKG_NAMESPACE for HELM_NAMESPACE,
-// and so on), so CI jobs configured by environment keep working.
-func (k *kubeFlags) register(fs *pflag.FlagSet) {
-	c := k.config
-	env := os.Getenv
-	fs.StringVar(c.KubeConfig, "kubeconfig", "", "path to the kubeconfig file")
-	fs.StringVar(c.Context, "kube-context", env("KPKG_KUBECONTEXT"), "name of the kubeconfig context to use ($KPKG_KUBECONTEXT)")
-	fs.StringVarP(c.Namespace, "namespace", "n", env("KPKG_NAMESPACE"), "namespace scope for this request ($KPKG_NAMESPACE)")
-	fs.StringVar(c.Impersonate, "kube-as-user", env("KPKG_KUBEASUSER"), "username to impersonate for the operation ($KPKG_KUBEASUSER)")
-	fs.StringArrayVar(c.ImpersonateGroup, "kube-as-group", envList(env("KPKG_KUBEASGROUPS")), "group to impersonate for the operation, this flag can be repeated to specify multiple groups ($KPKG_KUBEASGROUPS, comma-separated)")
-	fs.StringVar(c.BearerToken, "kube-token", env("KPKG_KUBETOKEN"), "bearer token used for authentication ($KPKG_KUBETOKEN)")
-	fs.StringVar(c.APIServer, "kube-apiserver", env("KPKG_KUBEAPISERVER"), "the address and the port for the Kubernetes API server ($KPKG_KUBEAPISERVER)")
-	fs.StringVar(c.CAFile, "kube-ca-file", env("KPKG_KUBECAFILE"), "the certificate authority file for the Kubernetes API server connection ($KPKG_KUBECAFILE)")
-	insecure, _ := strconv.ParseBool(env("KPKG_KUBEINSECURE_SKIP_TLS_VERIFY"))
-	fs.BoolVar(c.Insecure, "kube-insecure-skip-tls-verify", insecure, "if true, the Kubernetes API server's certificate will not be checked for validity (insecure) ($KPKG_KUBEINSECURE_SKIP_TLS_VERIFY)")
+func newKubeFlags(s helmenv.Settings) *kubeFlags {
+	c := genericclioptions.NewConfigFlags(false)
+	*c.Namespace = s.Namespace
+	*c.KubeConfig = s.KubeConfig
+	*c.Context = s.KubeContext
+	*c.BearerToken = s.KubeToken
+	*c.Impersonate = s.KubeAsUser
+	*c.ImpersonateGroup = append([]string(nil), s.KubeAsGroups...)
+	*c.APIServer = s.KubeAPIServer
+	*c.CAFile = s.KubeCAFile
+	*c.TLSServerName = s.KubeTLSServerName
+	*c.Insecure = s.KubeInsecureSkipTLSVerify
+	return &kubeFlags{settings: s, config: c}
 }
 
-// registerRecover adds --recover-pending to a command that changes a
-// release.
-func (k *kubeFlags) registerRecover(fs *pflag.FlagSet) {
-	fs.BoolVar(&k.recoverPending, "recover-pending", false, "mark failed, without waiting, a revision that another tool (such as Helm, which takes no lock) left pending, and proceed")
+const recoverPendingFlag = "recover-pending"
+
+// addRecoverPendingFlag adds --recover-pending to a command that changes a
+// release; kubeOf reads it.
+func addRecoverPendingFlag(fs *pflag.FlagSet) {
+	fs.Bool(recoverPendingFlag, false, "mark failed, without waiting, a revision that another tool (such as Helm, which takes no lock) left pending, and proceed")
 }
 
 // addHistoryMaxFlag registers --history-max, defaulting to
-// $KPKG_MAX_HISTORY, else 10, as Helm does with HELM_MAX_HISTORY.
+// $HELM_MAX_HISTORY (or $KPKG_MAX_HISTORY), else 10, as Helm does.
 func addHistoryMaxFlag(fs *pflag.FlagSet, max *int) {
-	def := 10
-	if v, err := strconv.Atoi(os.Getenv("KPKG_MAX_HISTORY")); err == nil {
-		def = v
-	}
-	fs.IntVar(max, "history-max", def, "limit the maximum number of revisions saved per release. Use 0 for no limit ($KPKG_MAX_HISTORY)")
+	def := helmenv.New(os.Getenv).MaxHistory
+	fs.IntVar(max, "history-max", def, "limit the maximum number of revisions saved per release. Use 0 for no limit")
 }
 
-// envList splits a comma-separated environment value; empty gives nil.
-func envList(v string) []string {
-	if v == "" {
-		return nil
+// namespace is Helm's: the one --namespace or HELM_NAMESPACE gives, else
+// the kubeconfig context's, else "default". A kubeconfig that cannot be
+// read leaves the first and the last, as in Helm; commands that connect
+// report it when they do.
+func (k *kubeFlags) namespace() string {
+	if ns, _, err := k.config.ToRawKubeConfigLoader().Namespace(); err == nil && ns != "" {
+		return ns
 	}
-	return strings.Split(v, ",")
+	if k.settings.Namespace != "" {
+		return k.settings.Namespace
+	}
+	return helmenv.DefaultNamespace
 }
 
-// namespace is --namespace, else the kubeconfig context's, else "default".
-func (k *kubeFlags) namespace() (string, error) {
-	ns, _, err := k.config.ToRawKubeConfigLoader().Namespace()
+// client connects to the cluster for namespace ns.
+func (k *kubeFlags) client(ns string) (*kube.Client, error) {
+	cfg, err := k.config.ToRESTConfig()
 	if err != nil {
-		return "", fmt.Errorf("resolve the namespace (check --kubeconfig and --kube-context): %w", err)
+		return nil, &kube.ConfigError{Err: err}
 	}
-	return ns, nil
+	return kube.NewForConfig(withRates(rest.CopyConfig(cfg), k.settings), ns)
+}
+
+// withRates sets the client-side rate limit: --qps and --burst-limit (or
+// HELM_QPS and HELM_BURST_LIMIT) where they differ from Helm's defaults,
+// else pkg/kube's higher defaults: applying a chart is bursty, and the API
+// server protects itself with priority and fairness.
+func withRates(cfg *rest.Config, s helmenv.Settings) *rest.Config {
+	cfg.QPS, cfg.Burst = kube.DefaultQPS, kube.DefaultBurst
+	if s.QPS != helmenv.DefaultQPS {
+		cfg.QPS = s.QPS
+	}
+	if s.BurstLimit != helmenv.DefaultBurstLimit {
+		cfg.Burst = s.BurstLimit
+	}
+	return cfg
 }
 
 // releaseConfig connects to the cluster and wires progress to stderr.
 func (k *kubeFlags) releaseConfig(streams IO) (*release.Config, string, error) {
-	ns, err := k.namespace()
+	ns := k.namespace()
+	client, err := k.client(ns)
 	if err != nil {
 		return nil, "", err
 	}
-	client, err := kube.New(k.config)
-	if err != nil {
-		return nil, "", err
-	}
-	client.Namespace = ns
-	driver, err := storageDriver(client, os.Getenv("HELM_DRIVER"))
+	driver, err := storageDriver(client, k.settings.Driver)
 	if err != nil {
 		return nil, "", err
 	}
 	cfg := release.NewConfig(client, driver)
 	cfg.RecoverPending = k.recoverPending
-	p := newProgress(streams.Err)
-	cfg.OnEvent = p.event
-	cfg.Log = p.log
+	if k.settings.Debug {
+		// Steps and readiness go to the debug log, one record each,
+		// instead of the live table.
+		log := debugLogger(streams.Err, k.settings)
+		logSettings(log, k.settings)
+		log.Debug("cluster", "host", client.Host(), "namespace", ns, "driver", driver.Name())
+		cfg.OnEvent, cfg.Log = logEvent(log), logf(log)
+	} else {
+		p := newProgress(streams.Err)
+		cfg.OnEvent, cfg.Log = p.event, p.log
+	}
 	cfg.OnStored = func(rel *release.Release, pl storage.Placement) {
 		if pl.External {
 			fmt.Fprintf(streams.Err, "WARNING: revision %d of release %s is %d bytes compressed, more than one %s holds; kpkg stored it in %d parts. Helm lists and shows it but cannot upgrade from it, roll back to it or uninstall it: use kpkg for this revision.\n",

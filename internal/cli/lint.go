@@ -15,7 +15,6 @@ import (
 
 type lintFlags struct {
 	values               values.Options
-	namespace            string
 	kubeVersion          string
 	strict               bool
 	withSubcharts        bool
@@ -48,7 +47,6 @@ PATH is a chart directory or a packaged chart (.tgz); it defaults to ".".`,
 	}
 	fs := cmd.Flags()
 	addValueFlags(fs, &f.values)
-	fs.StringVarP(&f.namespace, "namespace", "n", "default", "namespace scope for the release")
 	fs.StringVar(&f.kubeVersion, "kube-version", "", "Kubernetes version used for capabilities and deprecation checks")
 	fs.BoolVar(&f.strict, "strict", false, "fail on lint warnings, and on templates reading values that do not exist")
 	fs.BoolVar(&f.withSubcharts, "with-subcharts", false, "lint dependent charts")
@@ -59,15 +57,18 @@ PATH is a chart directory or a packaged chart (.tgz); it defaults to ".".`,
 
 func runLint(cmd *cobra.Command, streams IO, f *lintFlags, paths []string) error {
 	ctx := cmd.Context()
-	opts := lint.Options{Namespace: f.namespace, Strict: f.strict, SkipSchemaValidation: f.skipSchemaValidation, Warn: warnTo(streams.Err)}
+	// The release namespace is Helm's global one: -n, HELM_NAMESPACE or
+	// the kubeconfig context's.
+	opts := lint.Options{Namespace: kubeOf(cmd).namespace(), Strict: f.strict, SkipSchemaValidation: f.skipSchemaValidation, Warn: warnTo(streams.Err)}
 	if f.kubeVersion != "" {
 		kv, err := render.ParseKubeVersion(f.kubeVersion)
 		if err != nil {
-			return fmt.Errorf("invalid kube version '%s': %w", f.kubeVersion, err)
+			return err
 		}
 		opts.KubeVersion = &kv
 	}
 	f.values.Stdin = streams.In
+	f.values.ReadFile = valueFileReader(cmd)
 	vals, err := f.values.Merge(ctx)
 	if err != nil {
 		return valueFlagError(err)

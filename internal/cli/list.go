@@ -30,7 +30,6 @@ type listFlags struct {
 }
 
 func newListCommand(streams IO) *cobra.Command {
-	k := newKubeFlags()
 	f := &listFlags{}
 	cmd := &cobra.Command{
 		Use:     "list",
@@ -43,7 +42,7 @@ ordered by name, or by last deployment with --date, oldest first; --reverse
 turns either around, and --offset and --max page through the result.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, ns, err := k.releaseConfig(streams)
+			cfg, ns, err := kubeOf(cmd).releaseConfig(streams)
 			if err != nil {
 				return err
 			}
@@ -60,7 +59,6 @@ turns either around, and --offset and --max page through the result.`,
 		},
 	}
 	fs := cmd.Flags()
-	k.register(fs)
 	addOutputFlag(fs, &f.output)
 	fs.BoolVarP(&f.opts.AllNamespaces, "all-namespaces", "A", false, "list releases across all namespaces")
 	fs.BoolVarP(&f.opts.All, "all", "a", false, "show all releases without any filter applied")

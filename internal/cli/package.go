@@ -9,7 +9,6 @@ import (
 )
 
 func newPackageCommand(streams IO) *cobra.Command {
-	var paths repoPathFlags
 	var opts repo.PackageOptions
 	var sign signFlags
 	cmd := &cobra.Command{
@@ -30,7 +29,7 @@ its provenance file, <name>-<version>.tgz.prov, beside it, as 'helm package
 				return err
 			}
 			opts.ModTime = mtime
-			opts.Dependencies = repo.DependencyOptions{Paths: paths.paths(), Log: warnTo(streams.Err)}
+			opts.Dependencies = repo.DependencyOptions{Paths: repoPaths(cmd), Log: warnTo(streams.Err)}
 			if sign.sign {
 				if opts.Signer, err = newSigner(cmd, streams, &sign); err != nil {
 					return err
@@ -47,7 +46,6 @@ its provenance file, <name>-<version>.tgz.prov, beside it, as 'helm package
 		},
 	}
 	fs := cmd.Flags()
-	paths.register(fs)
 	sign.register(fs)
 	fs.StringVar(&opts.Version, "version", "", "set the version on the chart to this semver version")
 	fs.StringVar(&opts.AppVersion, "app-version", "", "set the appVersion on the chart to this version")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kpkg/kpkg/pkg/helmenv"
 	"github.com/kpkg/kpkg/pkg/plugin"
 )
 
@@ -35,13 +36,20 @@ installed by either tool work in both; an installed plugin NAME runs as
 
 // pluginHookOptions is how install, update and delete hooks run from the
 // plugin commands: Helm's variables, output to the terminal.
-func pluginHookOptions(streams IO) plugin.HookOptions {
-	vars := helmEnvVars(os.Getenv, pluginSettings{kube: newKubeFlags()})
+func pluginHookOptions(cmd *cobra.Command, streams IO) plugin.HookOptions {
 	return plugin.HookOptions{
-		Env:    plugin.Env{Vars: vars, Inherit: os.Environ()},
+		Env:    pluginEnv(envSettings(cmd)),
 		Stdout: streams.Out,
 		Stderr: streams.Err,
 	}
+}
+
+// pluginEnv is the environment plugins run with: this process's, with
+// Helm's variables over it (HELM_NAMESPACE resolved as Helm resolves it),
+// so plugins that call $HELM_BIN call kpkg.
+func pluginEnv(s helmenv.Settings) plugin.Env {
+	s.Namespace = newKubeFlags(s).namespace()
+	return plugin.Env{Vars: s.VarMap(), Inherit: os.Environ()}
 }
 
 func newPluginInstallCommand(streams IO) *cobra.Command {
@@ -52,11 +60,14 @@ func newPluginInstallCommand(streams IO) *cobra.Command {
 		Short:   "install a Helm plugin from a directory, a .tgz URL or a git repository",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dirs := pluginDirs(os.Getenv)
+			dirs := envSettings(cmd).PluginDirs()
+			if len(dirs) == 0 {
+				return errors.New("no plugins directory: HELM_PLUGINS is empty")
+			}
 			p, err := plugin.Install(cmd.Context(), args[0], plugin.InstallOptions{
 				Dir:     dirs[0],
 				Version: version,
-				Hooks:   pluginHookOptions(streams),
+				Hooks:   pluginHookOptions(cmd, streams),
 			})
 			if err != nil {
 				return err
@@ -88,7 +99,7 @@ func newPluginListCommand(streams IO) *cobra.Command {
 		Short:   "show the installed Helm plugins",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			plugins, err := plugin.Find(pluginDirs(os.Getenv))
+			plugins, err := plugin.Find(envSettings(cmd).PluginDirs())
 			if err != nil {
 				return err
 			}
@@ -132,8 +143,8 @@ func newPluginUninstallCommand(streams IO) *cobra.Command {
 		Args:              cobra.MinimumNArgs(1),
 		ValidArgsFunction: completePluginNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return eachPlugin(args, func(p *plugin.Plugin) error {
-				if err := plugin.Uninstall(cmd.Context(), p, pluginHookOptions(streams)); err != nil {
+			return eachPlugin(cmd, args, func(p *plugin.Plugin) error {
+				if err := plugin.Uninstall(cmd.Context(), p, pluginHookOptions(cmd, streams)); err != nil {
 					return err
 				}
 				fmt.Fprintf(streams.Out, "Uninstalled plugin: %s\n", p.Name())
@@ -151,8 +162,8 @@ func newPluginUpdateCommand(streams IO) *cobra.Command {
 		Args:              cobra.MinimumNArgs(1),
 		ValidArgsFunction: completePluginNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return eachPlugin(args, func(p *plugin.Plugin) error {
-				if _, err := plugin.Update(cmd.Context(), p, pluginHookOptions(streams)); err != nil {
+			return eachPlugin(cmd, args, func(p *plugin.Plugin) error {
+				if _, err := plugin.Update(cmd.Context(), p, pluginHookOptions(cmd, streams)); err != nil {
 					if errors.Is(err, plugin.ErrUnknownSource) {
 						return fmt.Errorf("%w; to get a newer version, run 'kpkg plugin uninstall %s' and install it again", err, p.Name())
 					}
@@ -167,8 +178,8 @@ func newPluginUpdateCommand(streams IO) *cobra.Command {
 
 // eachPlugin applies fn to the installed plugins called names, going on
 // after a failure as Helm does, and reports every failure at the end.
-func eachPlugin(names []string, fn func(*plugin.Plugin) error) error {
-	plugins, err := plugin.Find(pluginDirs(os.Getenv))
+func eachPlugin(cmd *cobra.Command, names []string, fn func(*plugin.Plugin) error) error {
+	plugins, err := plugin.Find(envSettings(cmd).PluginDirs())
 	if err != nil {
 		return err
 	}
@@ -187,8 +198,8 @@ func eachPlugin(names []string, fn func(*plugin.Plugin) error) error {
 }
 
 // completePluginNames offers the installed plugins not yet on the line.
-func completePluginNames(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-	plugins, _ := plugin.Find(pluginDirs(os.Getenv))
+func completePluginNames(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	plugins, _ := plugin.Find(envSettings(cmd).PluginDirs())
 	var out []string
 	for _, p := range plugins {
 		if !slices.Contains(args, p.Name()) {

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kpkg/kpkg/pkg/helmenv"
 	"github.com/kpkg/kpkg/pkg/plugin"
 )
 
@@ -20,10 +21,11 @@ import (
 // "plugin install" say so. Of two plugins with one name in different
 // directories the first wins.
 func addPluginCommands(root *cobra.Command, streams IO) {
-	if os.Getenv("HELM_NO_PLUGINS") == "1" {
+	s := helmenv.New(os.Getenv)
+	if s.NoPlugins {
 		return
 	}
-	plugins, err := plugin.Find(pluginDirs(os.Getenv))
+	plugins, err := plugin.Find(s.PluginDirs())
 	if err != nil {
 		fmt.Fprintf(streams.Err, "WARNING: no plugins loaded: %v\n", err)
 		return
@@ -79,12 +81,11 @@ func newPluginRunCommand(p *plugin.Plugin, streams IO) *cobra.Command {
 // plugin's exit code becomes kpkg's.
 func runPlugin(cmd *cobra.Command, p *plugin.Plugin, args []string, streams IO) error {
 	global, rest := plugin.SplitGlobalFlags(args)
-	settings, err := parsePluginGlobals(global)
+	settings, err := parsePluginGlobals(envSettings(cmd), global)
 	if err != nil {
 		return fmt.Errorf("plugin %q: %w", p.Name(), err)
 	}
-	env := plugin.Env{Vars: helmEnvVars(os.Getenv, settings), Inherit: os.Environ()}
-	proc, err := p.Command(cmd.Context(), rest, env)
+	proc, err := p.Command(cmd.Context(), rest, pluginEnv(settings))
 	if err != nil {
 		return err
 	}
@@ -104,16 +105,11 @@ func runPlugin(cmd *cobra.Command, p *plugin.Plugin, args []string, streams IO) 
 	return nil
 }
 
-// parsePluginGlobals reads the global flags SplitGlobalFlags took out.
-func parsePluginGlobals(global []string) (pluginSettings, error) {
-	s := pluginSettings{kube: newKubeFlags()}
+// parsePluginGlobals applies the global flags SplitGlobalFlags took out
+// over s.
+func parsePluginGlobals(s helmenv.Settings, global []string) (helmenv.Settings, error) {
 	fs := pflag.NewFlagSet("global", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	s.kube.register(fs)
-	fs.BoolVar(&s.debug, "debug", false, "")
-	fs.StringVar(&s.tlsServerName, "kube-tls-server-name", "", "")
-	fs.StringVar(&s.registryConfig, "registry-config", "", "")
-	fs.StringVar(&s.repositoryConfig, "repository-config", "", "")
-	fs.StringVar(&s.repositoryCache, "repository-cache", "", "")
+	bindGlobalFlags(fs, &s)
 	return s, fs.Parse(global)
 }

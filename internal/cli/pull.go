@@ -28,7 +28,7 @@ provenance layer of an OCI chart); --verify checks the chart against it with
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			for _, ref := range args {
-				res, err := repo.Pull(cmd.Context(), cp.request(ref), opts)
+				res, err := repo.Pull(cmd.Context(), cp.request(cmd, ref), opts)
 				if err != nil {
 					return err
 				}

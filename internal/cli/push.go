@@ -13,7 +13,6 @@ import (
 )
 
 func newPushCommand(streams IO) *cobra.Command {
-	var paths repoPathFlags
 	var tls tlsFlags
 	cmd := &cobra.Command{
 		Use:   "push [chart] [remote]",
@@ -29,7 +28,7 @@ reproducible.`,
 			if err != nil {
 				return fmt.Errorf("read chart archive: %w", err)
 			}
-			reg, err := repo.NewRegistry(repo.RegistryOptions{Auth: tls.auth(), CredentialsFile: paths.paths().RegistryConfig})
+			reg, err := repo.NewRegistry(repo.RegistryOptions{Auth: tls.auth(), CredentialsFile: repoPaths(cmd).RegistryConfig})
 			if err != nil {
 				return err
 			}
@@ -50,7 +49,6 @@ reproducible.`,
 		},
 	}
 	fs := cmd.Flags()
-	paths.register(fs)
 	tls.register(fs)
 	_ = fs.MarkHidden("pass-credentials")
 	return cmd

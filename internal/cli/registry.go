@@ -13,10 +13,11 @@ func newRegistryCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "registry",
 		Short: "login to or logout from a registry",
-		Long: `Manage credentials for OCI registries. They are stored in
-$XDG_CONFIG_HOME/kpkg/registry/config.json with Docker's conventions (a
-credsStore or credHelpers entry sends them to a credential helper);
-~/.docker/config.json is read as a fallback.`,
+		Long: `Manage credentials for OCI registries. They are stored in Helm's
+registry config ($HELM_REGISTRY_CONFIG, by default
+~/.config/helm/registry/config.json), so a 'helm registry login' serves kpkg
+too, with Docker's conventions (a credsStore or credHelpers entry sends them
+to a credential helper); ~/.docker/config.json is read as a fallback.`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newRegistryLoginCommand(streams), newRegistryLogoutCommand(streams))
@@ -24,7 +25,6 @@ credsStore or credHelpers entry sends them to a credential helper);
 }
 
 func newRegistryLoginCommand(streams IO) *cobra.Command {
-	var paths repoPathFlags
 	var tls tlsFlags
 	var passwordStdin bool
 	cmd := &cobra.Command{
@@ -45,7 +45,7 @@ func newRegistryLoginCommand(streams IO) *cobra.Command {
 			}
 			auth := tls.auth()
 			auth.Username, auth.Password = "", ""
-			reg, err := repo.NewRegistry(repo.RegistryOptions{Auth: auth, CredentialsFile: paths.paths().RegistryConfig})
+			reg, err := repo.NewRegistry(repo.RegistryOptions{Auth: auth, CredentialsFile: repoPaths(cmd).RegistryConfig})
 			if err != nil {
 				return err
 			}
@@ -57,7 +57,6 @@ func newRegistryLoginCommand(streams IO) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	paths.register(fs)
 	tls.registerCredentials(fs, "u", "p")
 	tls.registerTLS(fs)
 	fs.BoolVar(&passwordStdin, "password-stdin", false, "read password or identity token from stdin")
@@ -67,13 +66,12 @@ func newRegistryLoginCommand(streams IO) *cobra.Command {
 }
 
 func newRegistryLogoutCommand(streams IO) *cobra.Command {
-	var paths repoPathFlags
 	cmd := &cobra.Command{
 		Use:   "logout [host]",
 		Short: "logout from a registry",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			reg, err := repo.NewRegistry(repo.RegistryOptions{CredentialsFile: paths.paths().RegistryConfig})
+			reg, err := repo.NewRegistry(repo.RegistryOptions{CredentialsFile: repoPaths(cmd).RegistryConfig})
 			if err != nil {
 				return err
 			}
@@ -81,6 +79,5 @@ func newRegistryLogoutCommand(streams IO) *cobra.Command {
 			return reg.Logout(cmd.Context(), args[0])
 		},
 	}
-	paths.register(cmd.Flags())
 	return cmd
 }

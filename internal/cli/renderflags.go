@@ -1,13 +1,16 @@
 package cli
 
 import (
-	"context"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/helmenv"
 	"github.com/kpkg/kpkg/pkg/render"
 	"github.com/kpkg/kpkg/pkg/repo"
 	"github.com/kpkg/kpkg/pkg/values"
@@ -21,6 +24,7 @@ type renderFlags struct {
 	skipSchemaValidation bool
 	enableDNS            bool
 	subchartNotes        bool
+	dependencyUpdate     bool
 	chartRef             chartPathFlags
 	postRender           postRenderFlags
 }
@@ -30,6 +34,7 @@ func (f *renderFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.skipSchemaValidation, "skip-schema-validation", false, "if set, disables JSON schema validation")
 	fs.BoolVar(&f.enableDNS, "enable-dns", false, "enable DNS lookups when rendering templates")
 	fs.BoolVar(&f.subchartNotes, "render-subchart-notes", false, "if set, render subchart notes along with the parent")
+	fs.BoolVar(&f.dependencyUpdate, "dependency-update", false, "update dependencies if they are missing before installing the chart")
 	f.chartRef.register(fs)
 	f.chartRef.verify.register(fs)
 	f.postRender.register(fs)
@@ -57,56 +62,75 @@ func (f *renderFlags) renderOptions(rel render.Release, warn func(string, ...any
 
 // loadChart resolves ref with the command's chart flags (--version, --repo,
 // credentials): a local directory or archive, REPO/CHART, a URL to a .tgz or
-// an oci:// reference; then it checks that declared dependencies are present.
-func (f *renderFlags) loadChart(ctx context.Context, ref string) (*chart.Chart, error) {
-	return loadChartForRender(ctx, ref, &f.chartRef)
-}
-
-// loadChartForRender is loadChart for callers that hold chart flags of their
-// own; with none, ref resolves with defaults (no version constraint).
-func loadChartForRender(ctx context.Context, ref string, flags ...*chartPathFlags) (*chart.Chart, error) {
-	cp := &chartPathFlags{}
-	if len(flags) > 0 && flags[0] != nil {
-		cp = flags[0]
-	}
-	c, err := repo.LoadChart(ctx, cp.request(ref))
+// an oci:// reference; then it checks that declared dependencies are
+// present. With --dependency-update, a chart directory with missing
+// dependencies gets them (progress on stderr) and is loaded again.
+func (f *renderFlags) loadChart(cmd *cobra.Command, ref string) (*chart.Chart, error) {
+	c, err := repo.LoadChart(cmd.Context(), f.chartRef.request(cmd, ref))
 	if err != nil {
 		return nil, err
 	}
-	if err := chart.CheckDependencies(c); err != nil {
+	err = chart.CheckDependencies(c)
+	if err != nil && f.dependencyUpdate && isDir(ref) {
+		opts := repo.DependencyOptions{Paths: repoPaths(cmd), Log: warnTo(cmd.ErrOrStderr())}
+		if err := repo.UpdateDependencies(cmd.Context(), ref, opts); err != nil {
+			return nil, err
+		}
+		if c, err = repo.LoadChart(cmd.Context(), f.chartRef.request(cmd, ref)); err != nil {
+			return nil, fmt.Errorf("failed reloading chart after repo update: %w", err)
+		}
+		err = chart.CheckDependencies(c)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("an error occurred while checking for chart dependencies: %w", err)
 	}
 	return c, nil
 }
 
-// repoPathFlags are Helm's --repository-config, --repository-cache and
-// --registry-config; empty values fall back to KPKG_* and XDG locations.
-type repoPathFlags struct {
-	repositoryConfig string
-	repositoryCache  string
-	registryConfig   string
-}
-
-func (f *repoPathFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.repositoryConfig, "repository-config", "", "path to the file containing repository names and URLs (default $XDG_CONFIG_HOME/kpkg/repositories.yaml)")
-	fs.StringVar(&f.repositoryCache, "repository-cache", "", "path to the directory containing cached repository indexes (default $XDG_CACHE_HOME/kpkg/repository)")
-	fs.StringVar(&f.registryConfig, "registry-config", "", "path to the registry config file (default $XDG_CONFIG_HOME/kpkg/registry/config.json)")
-}
-
-// paths applies the flags over the environment's defaults.
-func (f *repoPathFlags) paths() repo.Paths {
-	p := repo.PathsFromEnv(os.Getenv)
-	for _, o := range []struct {
-		dst *string
-		v   string
-	}{
-		{&p.RepositoryConfig, f.repositoryConfig}, {&p.RepositoryCache, f.repositoryCache}, {&p.RegistryConfig, f.registryConfig},
-	} {
-		if o.v != "" {
-			*o.dst = o.v
-		}
+// mergeValues merges the value flags, reading "-" from in and URLs with
+// Helm's getters.
+func (f *renderFlags) mergeValues(cmd *cobra.Command, in io.Reader) (map[string]any, error) {
+	f.values.Stdin = in
+	f.values.ReadFile = valueFileReader(cmd)
+	vals, err := f.values.Merge(cmd.Context())
+	if err != nil {
+		return nil, valueFlagError(err)
 	}
-	return p
+	return vals, nil
+}
+
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
+}
+
+// repoPaths are where repositories and registry credentials live for the
+// command running: Helm's files, as the environment and the global flags
+// place them. kpkg's former files are copied there first, once (see
+// migrateFormerFiles).
+func repoPaths(cmd *cobra.Command) repo.Paths {
+	s := envSettings(cmd)
+	migrateFormerFiles(cmd, s)
+	return repo.Paths{RepositoryConfig: s.RepositoryConfig, RepositoryCache: s.RepositoryCache, RegistryConfig: s.RegistryConfig}
+}
+
+// migrateFormerFiles copies the repositories.yaml, repository cache and
+// registry credentials kpkg kept under its own directories before it
+// shared Helm's, when Helm's are absent, and says so in one line on
+// stderr. A failure is a warning: the command goes on with Helm's files.
+func migrateFormerFiles(cmd *cobra.Command, s helmenv.Settings) {
+	done, err := helmenv.Migrate(cmd.Context(), s, helmenv.LegacyPaths(os.Getenv))
+	w := cmd.ErrOrStderr()
+	if len(done) > 0 {
+		parts := make([]string, len(done))
+		for i, m := range done {
+			parts[i] = m.From + " to " + m.To
+		}
+		fmt.Fprintf(w, "kpkg now keeps its files where Helm does: copied %s\n", strings.Join(parts, ", "))
+	}
+	if err != nil {
+		fmt.Fprintf(w, "WARNING: could not copy kpkg's former files to Helm's locations: %v\n", err)
+	}
 }
 
 // tlsFlags are the TLS and credential flags shared by everything that
@@ -152,7 +176,6 @@ func (f *tlsFlags) auth() repo.Auth {
 // chartPathFlags are the flags of every command that takes a CHART that may
 // live in a repository or registry (template, install, upgrade, show, pull).
 type chartPathFlags struct {
-	repoPathFlags
 	tlsFlags
 	version string
 	repoURL string
@@ -162,13 +185,13 @@ type chartPathFlags struct {
 }
 
 func (f *chartPathFlags) register(fs *pflag.FlagSet) {
-	f.repoPathFlags.register(fs)
 	f.tlsFlags.register(fs)
 	fs.StringVar(&f.version, "version", "", "specify a version constraint for the chart version to use. This constraint can be a specific tag (e.g. 1.1.1) or it may reference a valid range (e.g. ^2.0.0). If this is not specified, the latest version is used")
 	fs.StringVar(&f.repoURL, "repo", "", "chart repository url where to locate the requested chart")
 	fs.BoolVar(&f.devel, "devel", false, "use development versions, too. Equivalent to version '>0.0.0-0'. If --version is set, this is ignored")
 }
 
-func (f *chartPathFlags) request(ref string) repo.ChartRequest {
-	return repo.ChartRequest{Ref: ref, Version: f.version, Devel: f.devel, RepoURL: f.repoURL, Auth: f.auth(), Paths: f.paths(), Provenance: f.verify.options()}
+// request is what the flags ask of ref for the command running.
+func (f *chartPathFlags) request(cmd *cobra.Command, ref string) repo.ChartRequest {
+	return repo.ChartRequest{Ref: ref, Version: f.version, Devel: f.devel, RepoURL: f.repoURL, Auth: f.auth(), Paths: repoPaths(cmd), Provenance: f.verify.options()}
 }

@@ -9,8 +9,10 @@ func newRepoCommand(streams IO) *cobra.Command {
 		Use:   "repo",
 		Short: "add, list, remove, update, and index chart repositories",
 		Long: `Manage classic HTTP chart repositories: an index.yaml plus .tgz files on
-any web server. The list lives in $XDG_CONFIG_HOME/kpkg/repositories.yaml and
-downloaded indexes in $XDG_CACHE_HOME/kpkg/repository/.`,
+any web server. The list is Helm's repositories.yaml ($HELM_REPOSITORY_CONFIG,
+by default ~/.config/helm/repositories.yaml) and downloaded indexes go to
+Helm's cache ($HELM_REPOSITORY_CACHE, by default ~/.cache/helm/repository),
+so repositories added with helm or kpkg work in both.`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(

@@ -13,7 +13,6 @@ import (
 )
 
 type repoAddFlags struct {
-	repoPathFlags
 	tlsFlags
 	passwordStdin bool
 	forceUpdate   bool
@@ -43,7 +42,7 @@ func newRepoAddCommand(streams IO) *cobra.Command {
 				CertFile: f.certFile, KeyFile: f.keyFile, CAFile: f.caFile,
 				InsecureSkipTLSVerify: f.insecureSkipTLSVerify, PassCredentialsAll: f.passCredentials,
 			}
-			err := repo.AddRepo(cmd.Context(), f.paths(), e, repo.AddOptions{ForceUpdate: f.forceUpdate})
+			err := repo.AddRepo(cmd.Context(), repoPaths(cmd), e, repo.AddOptions{ForceUpdate: f.forceUpdate})
 			if errors.Is(err, repo.ErrRepoExistsSame) {
 				fmt.Fprintf(streams.Out, "%q already exists with the same configuration, skipping\n", e.Name)
 				return nil
@@ -56,7 +55,6 @@ func newRepoAddCommand(streams IO) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	f.repoPathFlags.register(fs)
 	f.tlsFlags.register(fs)
 	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "read chart repository password from stdin")
 	fs.BoolVar(&f.forceUpdate, "force-update", false, "replace (overwrite) the repo if it already exists")

@@ -16,7 +16,6 @@ type repoListItem struct {
 }
 
 func newRepoListCommand(streams IO) *cobra.Command {
-	var paths repoPathFlags
 	var output outputFormat
 	cmd := &cobra.Command{
 		Use:     "list",
@@ -24,7 +23,7 @@ func newRepoListCommand(streams IO) *cobra.Command {
 		Short:   "list chart repositories",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := repo.LoadRepoFile(paths.paths().RepositoryConfig)
+			f, err := repo.LoadRepoFile(repoPaths(cmd).RepositoryConfig)
 			if err != nil {
 				return err
 			}
@@ -45,7 +44,6 @@ func newRepoListCommand(streams IO) *cobra.Command {
 			})
 		},
 	}
-	paths.register(cmd.Flags())
 	addOutputFlag(cmd.Flags(), &output)
 	return cmd
 }

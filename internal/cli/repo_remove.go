@@ -9,14 +9,13 @@ import (
 )
 
 func newRepoRemoveCommand(streams IO) *cobra.Command {
-	var paths repoPathFlags
 	cmd := &cobra.Command{
 		Use:     "remove [REPO1 [REPO2 ...]]",
 		Aliases: []string{"rm"},
 		Short:   "remove one or more chart repositories",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := repo.RemoveRepo(cmd.Context(), paths.paths(), args...); err != nil {
+			if err := repo.RemoveRepo(cmd.Context(), repoPaths(cmd), args...); err != nil {
 				return err
 			}
 			for _, name := range args {
@@ -25,6 +24,5 @@ func newRepoRemoveCommand(streams IO) *cobra.Command {
 			return nil
 		},
 	}
-	paths.register(cmd.Flags())
 	return cmd
 }

@@ -10,7 +10,6 @@ import (
 )
 
 func newRepoUpdateCommand(streams IO) *cobra.Command {
-	var paths repoPathFlags
 	var failOnError bool
 	cmd := &cobra.Command{
 		Use:     "update [REPO1 [REPO2 ...]]",
@@ -20,7 +19,7 @@ func newRepoUpdateCommand(streams IO) *cobra.Command {
 named ones. Each index is validated before it replaces the cached copy.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fmt.Fprintln(streams.Out, "Hang tight while we grab the latest from your chart repositories...")
-			results, err := repo.UpdateRepos(cmd.Context(), paths.paths(), args...)
+			results, err := repo.UpdateRepos(cmd.Context(), repoPaths(cmd), args...)
 			if err != nil {
 				return err
 			}
@@ -40,7 +39,6 @@ named ones. Each index is validated before it replaces the cached copy.`,
 			return nil
 		},
 	}
-	paths.register(cmd.Flags())
 	cmd.Flags().BoolVar(&failOnError, "fail-on-repo-update-fail", false, "update fails if any of the repository updates fail")
 	return cmd
 }

@@ -10,7 +10,6 @@ import (
 )
 
 func newRollbackCommand(streams IO) *cobra.Command {
-	k := newKubeFlags()
 	var o release.RollbackOptions
 	cmd := &cobra.Command{
 		Use:   "rollback RELEASE [REVISION]",
@@ -28,7 +27,7 @@ before the newest); see revisions with 'kpkg history'.`,
 				}
 				o.Version = v
 			}
-			cfg, ns, err := k.releaseConfig(streams)
+			cfg, ns, err := kubeOf(cmd).releaseConfig(streams)
 			if err != nil {
 				return err
 			}
@@ -41,8 +40,7 @@ before the newest); see revisions with 'kpkg history'.`,
 		},
 	}
 	fs := cmd.Flags()
-	k.register(fs)
-	k.registerRecover(fs)
+	addRecoverPendingFlag(fs)
 	addWaitFlags(fs, &o.Wait, &o.WaitForJobs, &o.Timeout)
 	fs.BoolVar(&o.NoHooks, "no-hooks", false, "prevent hooks from running during rollback")
 	fs.BoolVar(&o.ForceConflicts, "force-conflicts", false, "take fields owned by other field managers instead of failing")

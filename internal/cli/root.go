@@ -45,8 +45,10 @@ func NewRootCommand(streams IO) *cobra.Command {
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.Err)
+	addGlobalFlags(root)
 	root.AddCommand(
 		newVersionCommand(streams),
+		newEnvCommand(streams),
 		newCompletionCommand(streams),
 		newTemplateCommand(streams),
 		newRepoCommand(streams),

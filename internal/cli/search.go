@@ -29,7 +29,6 @@ type searchResultItem struct {
 }
 
 func newSearchRepoCommand(streams IO) *cobra.Command {
-	var paths repoPathFlags
 	var opts repo.SearchOptions
 	var output outputFormat
 	var maxColWidth uint
@@ -41,7 +40,7 @@ func newSearchRepoCommand(streams IO) *cobra.Command {
 update' first). Without --versions only the newest matching version of each
 chart is shown; --version takes a SemVer constraint.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Paths = paths.paths()
+			opts.Paths = repoPaths(cmd)
 			opts.Keyword = strings.Join(args, " ")
 			opts.OnIndexError = func(name string, err error) {
 				fmt.Fprintf(streams.Err, "WARNING: Repo %q is corrupt or missing. Try 'kpkg repo update'.\nWARNING: %v\n", name, err)
@@ -72,7 +71,6 @@ chart is shown; --version takes a SemVer constraint.`,
 		},
 	}
 	fs := cmd.Flags()
-	paths.register(fs)
 	addOutputFlag(fs, &output)
 	fs.BoolVarP(&opts.Regexp, "regexp", "r", false, "use regular expressions for searching repositories you have added")
 	fs.BoolVarP(&opts.Versions, "versions", "l", false, "show the long listing, with each version of each chart on its own line, for repositories you have added")

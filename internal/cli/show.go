@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -63,7 +62,7 @@ CHART is a chart directory, a packaged chart (.tgz), REPO/CHART, a URL of a
 packaged chart or an oci:// reference.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := loadChartForShow(cmd.Context(), args[0], &cp)
+			c, err := loadChartForShow(cmd, args[0], &cp)
 			if err != nil {
 				return err
 			}
@@ -87,8 +86,8 @@ packaged chart or an oci:// reference.`,
 // every chart command does (local path, REPO/CHART, URL, oci://), but
 // unlike rendering it does not require dependencies to be present: showing
 // a chart must work before 'dependency build'.
-func loadChartForShow(ctx context.Context, ref string, cp *chartPathFlags) (*chart.Chart, error) {
-	return repo.LoadChart(ctx, cp.request(ref))
+func loadChartForShow(cmd *cobra.Command, ref string, cp *chartPathFlags) (*chart.Chart, error) {
+	return repo.LoadChart(cmd.Context(), cp.request(cmd, ref))
 }
 
 // showText renders part of c as 'helm show' does: Chart.yaml re-marshalled,

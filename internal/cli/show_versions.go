@@ -23,7 +23,7 @@ index's versions. --version filters by a SemVer constraint; --devel admits
 pre-releases.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			versions, err := repo.ListVersions(cmd.Context(), cp.request(args[0]))
+			versions, err := repo.ListVersions(cmd.Context(), cp.request(cmd, args[0]))
 			if err != nil {
 				return err
 			}

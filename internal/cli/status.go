@@ -9,7 +9,6 @@ import (
 )
 
 func newStatusCommand(streams IO) *cobra.Command {
-	k := newKubeFlags()
 	var output outputFormat
 	var revision int
 	cmd := &cobra.Command{
@@ -17,7 +16,7 @@ func newStatusCommand(streams IO) *cobra.Command {
 		Short: "Display the status of the named release and the live readiness of its objects",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, ns, err := k.releaseConfig(streams)
+			cfg, ns, err := kubeOf(cmd).releaseConfig(streams)
 			if err != nil {
 				return err
 			}
@@ -31,7 +30,6 @@ func newStatusCommand(streams IO) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	k.register(fs)
 	addOutputFlag(fs, &output)
 	fs.IntVar(&revision, "revision", 0, "if set, display the status of the named release with revision")
 	return cmd

@@ -13,7 +13,6 @@ import (
 )
 
 func newTestCommand(streams IO) *cobra.Command {
-	k := newKubeFlags()
 	var o release.TestOptions
 	var filters []string
 	cmd := &cobra.Command{
@@ -28,7 +27,7 @@ the named tests, --filter '!name=NAME' skips them.`,
 			if o.Include, o.Exclude, err = parseTestFilters(filters); err != nil {
 				return err
 			}
-			cfg, ns, err := k.releaseConfig(streams)
+			cfg, ns, err := kubeOf(cmd).releaseConfig(streams)
 			if err != nil {
 				return err
 			}
@@ -40,8 +39,7 @@ the named tests, --filter '!name=NAME' skips them.`,
 		},
 	}
 	fs := cmd.Flags()
-	k.register(fs)
-	k.registerRecover(fs)
+	addRecoverPendingFlag(fs)
 	fs.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "time to wait for any individual Kubernetes operation (like Jobs for hooks)")
 	fs.StringSliceVar(&filters, "filter", nil, `specify tests by attribute (currently "name") using attribute=value syntax or '!attribute=value' to exclude a test (can specify multiple or separate values with commas: name=test1,name=test2)`)
 	return cmd

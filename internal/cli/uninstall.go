@@ -10,7 +10,6 @@ import (
 )
 
 func newUninstallCommand(streams IO) *cobra.Command {
-	k := newKubeFlags()
 	var o release.UninstallOptions
 	cmd := &cobra.Command{
 		Use:     "uninstall RELEASE_NAME [...]",
@@ -21,7 +20,7 @@ annotated helm.sh/resource-policy: keep) and its revisions, or with
 --keep-history mark it uninstalled so it can be rolled back.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, ns, err := k.releaseConfig(streams)
+			cfg, ns, err := kubeOf(cmd).releaseConfig(streams)
 			if err != nil {
 				return err
 			}
@@ -48,8 +47,7 @@ annotated helm.sh/resource-policy: keep) and its revisions, or with
 		},
 	}
 	fs := cmd.Flags()
-	k.register(fs)
-	k.registerRecover(fs)
+	addRecoverPendingFlag(fs)
 	fs.BoolVar(&o.KeepHistory, "keep-history", false, "remove all associated resources and mark the release as deleted, but retain the release history")
 	fs.BoolVar(&o.Wait, "wait", false, "if set, will wait until all the resources are deleted before returning, for as long as --timeout")
 	fs.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "time to wait for any individual Kubernetes operation (like Jobs for hooks)")

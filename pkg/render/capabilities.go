@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
-	"strings"
 
-	"github.com/Masterminds/semver/v3"
+	k8sversion "k8s.io/apimachinery/pkg/util/version"
 )
 
 // HelmCompatVersion is the Helm release whose behaviour kpkg reproduces; it
@@ -37,16 +36,19 @@ func (kv *KubeVersion) String() string { return kv.Version }
 // GitVersion is an alias of Version that many charts use.
 func (kv *KubeVersion) GitVersion() string { return kv.Version }
 
-// ParseKubeVersion reads "1.30", "v1.30.2" and similar forms.
+// ParseKubeVersion reads a Kubernetes version as Helm's --kube-version
+// does, with Kubernetes' own generic version parser: "1.30", "v1.30.2",
+// "v1.30+" and "1.30.2-gke.100" are accepted; anything after the numbers
+// is ignored, and the numbers are kept as written ("1.30" is "v1.30").
 func ParseKubeVersion(s string) (KubeVersion, error) {
-	v, err := semver.NewVersion(strings.TrimSpace(s))
+	v, err := k8sversion.ParseGeneric(s)
 	if err != nil {
-		return KubeVersion{}, fmt.Errorf("invalid kube version %q: %w", s, err)
+		return KubeVersion{}, fmt.Errorf("invalid kube version '%s': %w", s, err)
 	}
 	return KubeVersion{
-		Version: fmt.Sprintf("v%d.%d.%d", v.Major(), v.Minor(), v.Patch()),
-		Major:   strconv.FormatUint(v.Major(), 10),
-		Minor:   strconv.FormatUint(v.Minor(), 10),
+		Version: "v" + v.String(),
+		Major:   strconv.FormatUint(uint64(v.Major()), 10),
+		Minor:   strconv.FormatUint(uint64(v.Minor()), 10),
 	}, nil
 }
 

@@ -118,7 +118,7 @@ func Render(ctx context.Context, c *chart.Chart, vals Values, opts Options) (*Re
 // check, template execution and sorting of the output.
 func renderValidated(c *chart.Chart, coalesced Values, caps *Capabilities, opts Options) (*Result, error) {
 	if kv := c.Metadata.KubeVersion; kv != "" && !compatibleRange(kv, caps.KubeVersion.String()) {
-		return nil, fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", kv, caps.KubeVersion.String())
+		return nil, &Error{Err: fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", kv, caps.KubeVersion.String())}
 	}
 
 	top := map[string]any{
@@ -143,16 +143,16 @@ func renderValidated(c *chart.Chart, coalesced Values, caps *Capabilities, opts 
 	var noteFiles []string
 	rendered := map[string]string{}
 	err := e.run(tpls, func(name, out string) {
+		rendered[name] = out
 		if strings.HasSuffix(name, "NOTES.txt") {
 			noteFiles = append(noteFiles, name)
-			rendered[name] = out
 			return
 		}
 		heads.submit(name, out)
 	})
 	docs := heads.wait()
 	if err != nil {
-		return nil, err
+		return nil, &Error{Err: err}
 	}
 	sort.Strings(noteFiles)
 	for _, name := range noteFiles {
@@ -166,7 +166,7 @@ func renderValidated(c *chart.Chart, coalesced Values, caps *Capabilities, opts 
 
 	manifests, hooks, err := sortManifests(docs, opts.Warn)
 	if err != nil {
-		return nil, err
+		return nil, &Error{Err: err, Output: renderedFiles(rendered)}
 	}
 	return &Result{
 		Manifests: manifests,
@@ -196,4 +196,40 @@ func revisionOrOne(r int) int {
 		return 1
 	}
 	return r
+}
+
+// Error is a failure while the templates run or their output is read: a
+// kubeVersion the chart does not support, a template that fails, or output
+// that is not valid YAML. Failures before that (dependencies, values, the
+// schema) are not wrapped in it.
+type Error struct {
+	Err error
+	// Output is what every template rendered when the output was not
+	// valid YAML, for showing it; nil otherwise. NOTES.txt and blank
+	// outputs are left out.
+	Output []RenderedFile
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// RenderedFile is the output of one template.
+type RenderedFile struct {
+	// Name is the template's path, as in "# Source:" lines.
+	Name    string
+	Content string
+}
+
+// renderedFiles lists the non-blank outputs of templates other than
+// NOTES.txt, by name.
+func renderedFiles(rendered map[string]string) []RenderedFile {
+	var out []RenderedFile
+	for name, content := range rendered {
+		if strings.HasSuffix(name, "NOTES.txt") || strings.TrimSpace(content) == "" {
+			continue
+		}
+		out = append(out, RenderedFile{Name: name, Content: content})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }

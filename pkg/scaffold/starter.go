@@ -11,38 +11,17 @@ import (
 	"github.com/kpkg/kpkg/pkg/chart"
 )
 
-// StartersDir is where named starters live: $KPKG_DATA_HOME/starters, else
-// $XDG_DATA_HOME/kpkg/starters, else ~/.local/share/kpkg/starters. getenv is
-// os.Getenv outside tests.
-func StartersDir(getenv func(string) string) string {
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	if d := getenv("KPKG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "starters")
-	}
-	data := getenv("XDG_DATA_HOME")
-	if data == "" {
-		home := getenv("HOME")
-		if home == "" {
-			home, _ = os.UserHomeDir()
-		}
-		data = filepath.Join(home, ".local", "share")
-	}
-	return filepath.Join(data, "kpkg", "starters")
-}
-
 // ResolveStarter turns --starter into a path: an absolute path, or a
 // relative path that exists, is used as is; anything else names a starter
-// under StartersDir.
-func ResolveStarter(starter string, getenv func(string) string) string {
+// in startersDir (Helm's is $HELM_DATA_HOME/starters).
+func ResolveStarter(starter, startersDir string) string {
 	if filepath.IsAbs(starter) {
 		return starter
 	}
 	if _, err := os.Stat(starter); err == nil {
 		return starter
 	}
-	return filepath.Join(StartersDir(getenv), starter)
+	return filepath.Join(startersDir, starter)
 }
 
 // starterFiles copies a starter chart for a chart called name: Chart.yaml
