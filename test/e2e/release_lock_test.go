@@ -109,7 +109,7 @@ func TestSignalledUpgradeCleansUp(t *testing.T) {
 			t.Errorf("%v: kpkg took %s to exit", sig, r.took)
 		}
 		h := history(t, ns, "sig")
-		if last := h[len(h)-1]; last.Status != "failed" || !strings.Contains(last.Description, "context canceled") {
+		if last := h[len(h)-1]; last.Status != "failed" || !strings.Contains(last.Description, sig.String()+" signal received") {
 			t.Fatalf("%v: the interrupted revision is %s (%q), want failed by the signal", sig, last.Status, last.Description)
 		}
 		mustKpkg(t, ns, "upgrade", "sig", chart, "--wait")
