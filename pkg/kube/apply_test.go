@@ -172,19 +172,19 @@ func TestApply(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeCluster(t)
 			for _, doc := range tt.existing {
-				f.apply(t, FieldManager, doc)
+				f.Apply(t, FieldManager, doc)
 			}
 			c := f.client(t)
 			infos := mustBuild(t, c, tt.manifest)
-			f.resetCounts()
+			f.ResetCounts()
 			err := c.Apply(context.Background(), infos, tt.opts)
 			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Fatalf("Apply = %v, want %q", err, tt.wantErr)
 			}
-			if tt.wantRequests != nil && strings.Join(f.verbs(), ",") != strings.Join(tt.wantRequests, ",") {
-				t.Errorf("requests %v, want %v", f.verbs(), tt.wantRequests)
+			if tt.wantRequests != nil && strings.Join(f.Verbs(), ",") != strings.Join(tt.wantRequests, ",") {
+				t.Errorf("requests %v, want %v", f.Verbs(), tt.wantRequests)
 			}
-			live := f.get(t, configmaps, "shop", "cm-0")
+			live := f.Get(t, configmaps, "shop", "cm-0")
 			if msg, _, _ := unstructured.NestedString(live.Object, "data", "message"); msg != tt.wantMessage {
 				t.Errorf("message = %q, want %q", msg, tt.wantMessage)
 			}
@@ -208,7 +208,7 @@ func TestApplyConflicts(t *testing.T) {
 	f := newFakeCluster(t)
 	c := f.client(t)
 	// Someone else applies the message of an object of the release.
-	f.apply(t, "someone-else", ownedConfigMap("cm-0", release))
+	f.Apply(t, "someone-else", ownedConfigMap("cm-0", release))
 	infos := mustBuild(t, c, configMaps(1, "mine"))
 	err := c.Apply(context.Background(), infos, ApplyOptions{Owner: release})
 	var ce *ConflictError
@@ -218,7 +218,7 @@ func TestApplyConflicts(t *testing.T) {
 	if err := c.Apply(context.Background(), infos, ApplyOptions{Owner: release, Force: true}); err != nil {
 		t.Fatalf("forced Apply: %v", err)
 	}
-	if msg, _, _ := unstructured.NestedString(f.get(t, configmaps, "shop", "cm-0").Object, "data", "message"); msg != "mine" {
+	if msg, _, _ := unstructured.NestedString(f.Get(t, configmaps, "shop", "cm-0").Object, "data", "message"); msg != "mine" {
 		t.Errorf("message after force = %q", msg)
 	}
 }
@@ -227,13 +227,13 @@ func TestApplyConflicts(t *testing.T) {
 // forces them instead, and persists nothing.
 func TestApplyDryRunOverEarlierKpkg(t *testing.T) {
 	f := newFakeCluster(t)
-	f.add(t, readFixture(t, "kpkg-configmap.yaml"))
+	f.Add(t, readFixture(t, "kpkg-configmap.yaml"))
 	c := f.client(t)
 	infos := mustBuild(t, c, settingsV2)
 	if err := c.Apply(context.Background(), infos, ApplyOptions{Owner: release, DryRun: true}); err != nil {
 		t.Fatalf("dry run: %v", err)
 	}
-	live := f.get(t, configmaps, "shop", "settings")
+	live := f.Get(t, configmaps, "shop", "settings")
 	if m := managersOf(live.GetManagedFields()); !slices.Equal(m, []string{"kpkg/Apply", "kubectl-edit/Update"}) {
 		t.Errorf("dry run changed the managers: %v", m)
 	}
@@ -248,7 +248,7 @@ func TestApplyStopsOnce(t *testing.T) {
 	infos := mustBuild(t, c, configMaps(40, "x"))
 	ctx, cancel := context.WithCancel(context.Background())
 	var patches atomic.Int32
-	f.dyn.PrependReactor("patch", "configmaps", func(clienttesting.Action) (bool, runtime.Object, error) {
+	f.Dyn.PrependReactor("patch", "configmaps", func(clienttesting.Action) (bool, runtime.Object, error) {
 		if patches.Add(1) == 3 {
 			cancel()
 		}
@@ -267,8 +267,8 @@ func TestApplyStopsOnce(t *testing.T) {
 // one.
 func TestApplyWithoutListPermission(t *testing.T) {
 	f := newFakeCluster(t)
-	f.add(t, ownedConfigMap("cm-4", Owner{Name: "other", Namespace: "shop"}))
-	f.meta.PrependReactor("list", "configmaps", func(clienttesting.Action) (bool, runtime.Object, error) {
+	f.Add(t, ownedConfigMap("cm-4", Owner{Name: "other", Namespace: "shop"}))
+	f.Meta.PrependReactor("list", "configmaps", func(clienttesting.Action) (bool, runtime.Object, error) {
 		return true, nil, apierrors.NewForbidden(schema.GroupResource{Resource: "configmaps"}, "", errors.New("no list"))
 	})
 	c := f.client(t)

@@ -25,7 +25,7 @@ func release300() string {
 }
 
 func reportRequests(b *testing.B, f *fakeCluster, objects int) {
-	b.ReportMetric(float64(f.requests.Load())/float64(b.N*objects), "requests/object")
+	b.ReportMetric(float64(f.Requests())/float64(b.N*objects), "requests/object")
 }
 
 func BenchmarkApply300(b *testing.B) {
@@ -39,12 +39,12 @@ func BenchmarkApply300(b *testing.B) {
 			f = newFakeCluster(b)
 			c = f.client(b)
 			infos := mustBuild(b, c, manifest)
-			f.resetCounts()
+			f.ResetCounts()
 			b.StartTimer()
 			if err := c.Apply(context.Background(), infos, ApplyOptions{Owner: release}); err != nil {
 				b.Fatal(err)
 			}
-			total += f.requests.Load()
+			total += f.Requests()
 		}
 		b.ReportMetric(float64(total)/float64(b.N*300), "requests/object")
 	})
@@ -55,7 +55,7 @@ func BenchmarkApply300(b *testing.B) {
 		if err := c.Apply(context.Background(), infos, ApplyOptions{Owner: release}); err != nil {
 			b.Fatal(err)
 		}
-		f.resetCounts()
+		f.ResetCounts()
 		b.ResetTimer()
 		for range b.N {
 			if err := c.Apply(context.Background(), infos, ApplyOptions{Owner: release}); err != nil {
@@ -85,12 +85,12 @@ func BenchmarkApply300FromHelm3(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		f.resetCounts()
+		f.ResetCounts()
 		b.StartTimer()
 		if err := c.Apply(context.Background(), infos, ApplyOptions{Owner: release}); err != nil {
 			b.Fatal(err)
 		}
-		total += f.requests.Load()
+		total += f.Requests()
 	}
 	b.ReportMetric(float64(total)/float64(b.N*300), "requests/object")
 }
@@ -100,9 +100,9 @@ func BenchmarkWait300(b *testing.B) {
 	c := f.client(b)
 	infos := mustBuild(b, c, release300())
 	for _, info := range infos {
-		f.addObject(b, info.Object.(*unstructured.Unstructured))
+		f.AddObject(b, info.Object.(*unstructured.Unstructured))
 	}
-	f.resetCounts()
+	f.ResetCounts()
 	b.ResetTimer()
 	for range b.N {
 		if err := c.Wait(context.Background(), infos, WaitOptions{}); err != nil {
@@ -123,12 +123,12 @@ func BenchmarkDelete300(b *testing.B) {
 		if err := c.Apply(context.Background(), infos, ApplyOptions{Owner: release}); err != nil {
 			b.Fatal(err)
 		}
-		f.resetCounts()
+		f.ResetCounts()
 		b.StartTimer()
 		if err := c.Delete(context.Background(), infos, release); err != nil {
 			b.Fatal(err)
 		}
-		total += f.requests.Load()
+		total += f.Requests()
 	}
 	b.ReportMetric(float64(total)/float64(b.N*300), "requests/object")
 }

@@ -93,7 +93,7 @@ func TestBuildRefreshesDiscovery(t *testing.T) {
 	if _, err := c.Build(context.Background(), "shop", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"); err != nil {
 		t.Fatal(err)
 	}
-	f.serve(widgets)
+	f.Serve(widgets)
 	infos, err := c.Build(context.Background(), "shop", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n")
 	if err != nil {
 		t.Fatalf("Build after the CRD appeared: %v", err)
@@ -146,7 +146,7 @@ func TestNewForClientsStaticMapper(t *testing.T) {
 	f := newFakeCluster(t)
 	m := meta.NewDefaultRESTMapper(nil)
 	m.Add(schema.GroupVersionKind{Version: "v1", Kind: "ConfigMap"}, meta.RESTScopeNamespace)
-	c, err := NewForClients(Clients{Dynamic: f.dyn, Core: f.core, Metadata: f.meta, Mapper: m, Namespace: "shop", Host: "https://api"})
+	c, err := NewForClients(Clients{Dynamic: f.Dyn, Core: f.Core, Metadata: f.Meta, Mapper: m, Namespace: "shop", Host: "https://api"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,10 +155,10 @@ func TestNewForClientsStaticMapper(t *testing.T) {
 	if err != nil || infos[0].Namespace != "shop" || infos[0].Mapping.Resource.Resource != "configmaps" {
 		t.Fatalf("Build = %v, %v", infos, err)
 	}
-	if c.Host() != "https://api" || c.Mapper() != m || c.Dynamic() != f.dyn || c.Metadata() != f.meta || c.Core() != f.core {
+	if c.Host() != "https://api" || c.Mapper() != m || c.Dynamic() != f.Dyn || c.Metadata() != f.Meta || c.Core() != f.Core {
 		t.Error("accessors do not return the clients given")
 	}
-	if _, err := NewForClients(Clients{Core: f.core}); err == nil {
+	if _, err := NewForClients(Clients{Core: f.Core}); err == nil {
 		t.Error("NewForClients without a dynamic client succeeded")
 	}
 }

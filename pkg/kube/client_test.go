@@ -91,7 +91,7 @@ func TestCollectSaysCancellationOnce(t *testing.T) {
 
 func TestLookupAndServerInfo(t *testing.T) {
 	f := newFakeCluster(t)
-	f.add(t, ownedConfigMap("cm-0", release))
+	f.Add(t, ownedConfigMap("cm-0", release))
 	c := f.client(t)
 	lookup := c.Lookup(context.Background())
 	obj, err := lookup("v1", "ConfigMap", "shop", "cm-0")

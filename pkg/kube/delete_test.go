@@ -41,25 +41,25 @@ func TestDelete(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeCluster(t)
-			f.add(t, tt.existing...)
+			f.Add(t, tt.existing...)
 			c := f.client(t)
 			infos := mustBuild(t, c, tt.manifest)
-			f.resetCounts()
+			f.ResetCounts()
 			err := c.Delete(context.Background(), infos, tt.owner)
 			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Fatalf("Delete = %v, want %q", err, tt.wantErr)
 			}
 			var left []string
 			for _, name := range []string{"cm-0", "cm-1", "cm-2", "cm-3", "cm-4"} {
-				if f.get(t, configmaps, "shop", name) != nil {
+				if f.Get(t, configmaps, "shop", name) != nil {
 					left = append(left, name)
 				}
 			}
 			if strings.Join(left, ",") != strings.Join(tt.wantLeft, ",") {
 				t.Errorf("left %v, want %v", left, tt.wantLeft)
 			}
-			if tt.wantRequests != nil && strings.Join(f.verbs(), ",") != strings.Join(tt.wantRequests, ",") {
-				t.Errorf("requests %v, want %v", f.verbs(), tt.wantRequests)
+			if tt.wantRequests != nil && strings.Join(f.Verbs(), ",") != strings.Join(tt.wantRequests, ",") {
+				t.Errorf("requests %v, want %v", f.Verbs(), tt.wantRequests)
 			}
 		})
 	}
@@ -70,8 +70,8 @@ func TestDelete(t *testing.T) {
 
 func TestDeleteReportsEachFailure(t *testing.T) {
 	f := newFakeCluster(t)
-	f.add(t, ownedConfigMap("cm-0", release), ownedConfigMap("cm-1", release))
-	f.dyn.PrependReactor("delete", "configmaps", func(a clienttesting.Action) (bool, runtime.Object, error) {
+	f.Add(t, ownedConfigMap("cm-0", release), ownedConfigMap("cm-1", release))
+	f.Dyn.PrependReactor("delete", "configmaps", func(a clienttesting.Action) (bool, runtime.Object, error) {
 		if a.(clienttesting.DeleteActionImpl).Name == "cm-0" {
 			return true, nil, apierrors.NewForbidden(schema.GroupResource{Resource: "configmaps"}, "cm-0", errors.New("RBAC"))
 		}
@@ -82,22 +82,22 @@ func TestDeleteReportsEachFailure(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "delete ConfigMap cm-0 (namespace shop)") {
 		t.Fatalf("Delete = %v", err)
 	}
-	if f.get(t, configmaps, "shop", "cm-1") != nil {
+	if f.Get(t, configmaps, "shop", "cm-1") != nil {
 		t.Error("cm-1 was not deleted after cm-0 failed")
 	}
 }
 
 func TestWaitDeleted(t *testing.T) {
 	f := newFakeCluster(t)
-	f.add(t, ownedConfigMap("cm-0", release), ownedConfigMap("cm-1", release))
+	f.Add(t, ownedConfigMap("cm-0", release), ownedConfigMap("cm-1", release))
 	c := f.client(t)
 	infos := mustBuild(t, c, configMaps(3, "x"))
 	go func() {
-		for f.watches.Load() < 1 {
+		for f.Watches() < 1 {
 			time.Sleep(5 * time.Millisecond)
 		}
-		_ = f.core.Tracker().Delete(configmaps, "shop", "cm-0")
-		_ = f.core.Tracker().Delete(configmaps, "shop", "cm-1")
+		_ = f.Core.Tracker().Delete(configmaps, "shop", "cm-0")
+		_ = f.Core.Tracker().Delete(configmaps, "shop", "cm-1")
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -105,7 +105,7 @@ func TestWaitDeleted(t *testing.T) {
 		t.Fatalf("WaitDeleted = %v", err)
 	}
 
-	f.add(t, ownedConfigMap("cm-2", release))
+	f.Add(t, ownedConfigMap("cm-2", release))
 	ctx, cancel = context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	err := c.WaitDeleted(ctx, infos)
@@ -132,15 +132,15 @@ spec:
 `
 	f := newFakeCluster(t)
 	// The API server establishes the CRD and serves its kind shortly after.
-	f.dyn.PrependReactor("create", "customresourcedefinitions", func(a clienttesting.Action) (bool, runtime.Object, error) {
+	f.Dyn.PrependReactor("create", "customresourcedefinitions", func(a clienttesting.Action) (bool, runtime.Object, error) {
 		go func() {
-			for f.watches.Load() < 1 {
+			for f.Watches() < 1 {
 				time.Sleep(5 * time.Millisecond)
 			}
 			obj := mustObject(t, crd)
 			obj.Object["status"] = map[string]any{"conditions": []any{map[string]any{"type": "Established", "status": "True"}}}
-			f.serve(widgets)
-			f.update(t, obj)
+			f.Serve(widgets)
+			f.Update(t, obj)
 		}()
 		return false, nil, nil
 	})
@@ -152,12 +152,12 @@ spec:
 		t.Errorf("Build of the new kind: %v", err)
 	}
 	// Existing CRDs are left alone: nothing is created, nothing awaited.
-	f.resetCounts()
+	f.ResetCounts()
 	if err := c.InstallCRDs(context.Background(), crd, time.Second); err != nil {
 		t.Fatalf("second InstallCRDs = %v", err)
 	}
-	if strings.Join(f.verbs(), ",") != "create customresourcedefinitions" {
-		t.Errorf("requests %v", f.verbs())
+	if strings.Join(f.Verbs(), ",") != "create customresourcedefinitions" {
+		t.Errorf("requests %v", f.Verbs())
 	}
 }
 

@@ -270,17 +270,17 @@ func TestApplyTakesOverHelmAndKpkgFields(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {
 			f := newFakeCluster(t)
-			f.add(t, readFixture(t, tt.fixture))
+			f.Add(t, readFixture(t, tt.fixture))
 			c := f.client(t)
 			infos, err := c.Build(context.Background(), "shop", tt.chart)
 			if err != nil {
 				t.Fatal(err)
 			}
-			f.resetCounts()
+			f.ResetCounts()
 			if err := c.Apply(context.Background(), infos, ApplyOptions{Owner: Owner{Name: "web", Namespace: "shop"}}); err != nil {
 				t.Fatalf("Apply: %v", err)
 			}
-			live := f.get(t, tt.gvr, "shop", tt.name)
+			live := f.Get(t, tt.gvr, "shop", tt.name)
 			tt.check(t, live)
 			for _, m := range managersOf(live.GetManagedFields()) {
 				if m == "helm/Update" || strings.HasPrefix(m, "kpkg/") {
@@ -288,13 +288,13 @@ func TestApplyTakesOverHelmAndKpkgFields(t *testing.T) {
 				}
 			}
 			var jsonPatches int
-			for _, a := range f.dyn.Actions() {
+			for _, a := range f.Dyn.Actions() {
 				if p, ok := a.(clienttesting.PatchActionImpl); ok && p.GetPatchType() == types.JSONPatchType {
 					jsonPatches++
 				}
 			}
 			if jsonPatches != 1 {
-				t.Errorf("%d ownership patches, want 1; requests %v", jsonPatches, f.verbs())
+				t.Errorf("%d ownership patches, want 1; requests %v", jsonPatches, f.Verbs())
 			}
 		})
 	}

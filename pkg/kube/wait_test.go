@@ -205,12 +205,12 @@ func TestWait(t *testing.T) {
 			manifest: deployment("web", 0) + "---\n" + configMaps(1, "x"), wantEvents: []status.Status{status.CurrentStatus}},
 		{name: "becomes ready", existing: []string{deployment("web", 0)}, manifest: deployment("web", 0),
 			later: func(t *testing.T, f *fakeCluster) {
-				f.update(t, mustObject(t, deployment("web", 2)))
+				f.Update(t, mustObject(t, deployment("web", 2)))
 			},
 			wantEvents: []status.Status{status.InProgressStatus, status.CurrentStatus}},
 		{name: "appears and becomes ready", manifest: deployment("web", 0),
 			later: func(t *testing.T, f *fakeCluster) {
-				f.add(t, deployment("web", 2))
+				f.Add(t, deployment("web", 2))
 			},
 			wantEvents: []status.Status{status.NotFoundStatus, status.CurrentStatus}},
 		{name: "times out naming what is not ready", existing: []string{deployment("web", 1)}, manifest: deployment("web", 0),
@@ -221,7 +221,7 @@ func TestWait(t *testing.T) {
 		{name: "fails fast on a crash loop that starts later", existing: []string{deployment("web", 1), pod("web-1", "web", "Running", "      running: {}")},
 			manifest: deployment("web", 0), wantReason: "CrashLoopBackOff", wantErr: "CrashLoopBackOff in pod web-1",
 			later: func(t *testing.T, f *fakeCluster) {
-				f.update(t, mustObject(t, pod("web-1", "web", "Running", crashLooping)))
+				f.Update(t, mustObject(t, pod("web-1", "web", "Running", crashLooping)))
 			}},
 		{name: "pods of other workloads do not count", existing: []string{deployment("web", 1), pod("api-1", "api", "Running", crashLooping)},
 			manifest: deployment("web", 0), opts: WaitOptions{Timeout: 300 * time.Millisecond}, wantErr: "timed out"},
@@ -232,14 +232,14 @@ func TestWait(t *testing.T) {
 		{name: "a pod must succeed when completion is asked", existing: []string{pod("hook", "hook", "Running", "      running: {}")},
 			manifest: pod("hook", "hook", "Pending", ""), opts: WaitOptions{Complete: true},
 			later: func(t *testing.T, f *fakeCluster) {
-				f.update(t, mustObject(t, pod("hook", "hook", "Succeeded", "      terminated:\n        exitCode: 0\n        reason: Completed")))
+				f.Update(t, mustObject(t, pod("hook", "hook", "Succeeded", "      terminated:\n        exitCode: 0\n        reason: Completed")))
 			},
 			wantEvents: []status.Status{status.InProgressStatus, status.CurrentStatus}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeCluster(t)
-			f.add(t, tt.existing...)
+			f.Add(t, tt.existing...)
 			c := f.client(t)
 			infos := mustBuild(t, c, tt.manifest)
 			var evs events
@@ -253,7 +253,7 @@ func TestWait(t *testing.T) {
 				// change is seen by a watch rather than by the first list.
 				sources := len(newWaiter(c, opts, infos).sources())
 				go func() {
-					for f.watches.Load() < int32(sources) {
+					for f.Watches() < int32(sources) {
 						time.Sleep(5 * time.Millisecond)
 					}
 					tt.later(t, f)
@@ -278,7 +278,7 @@ func TestWait(t *testing.T) {
 
 func TestWaitTimeoutErrorType(t *testing.T) {
 	f := newFakeCluster(t)
-	f.add(t, deployment("web", 0))
+	f.Add(t, deployment("web", 0))
 	c := f.client(t)
 	err := c.Wait(context.Background(), mustBuild(t, c, deployment("web", 0)), WaitOptions{Timeout: 100 * time.Millisecond})
 	var te *TimeoutError
@@ -291,10 +291,10 @@ func TestWaitTimeoutErrorType(t *testing.T) {
 // while is re-established; the wait goes on.
 func TestWaitSurvivesDroppedWatches(t *testing.T) {
 	f := newFakeCluster(t)
-	f.add(t, deployment("web", 0))
+	f.Add(t, deployment("web", 0))
 	c := f.client(t)
 	var watches atomic.Int32
-	f.dyn.PrependWatchReactor("deployments", func(clienttesting.Action) (bool, watch.Interface, error) {
+	f.Dyn.PrependWatchReactor("deployments", func(clienttesting.Action) (bool, watch.Interface, error) {
 		switch watches.Add(1) {
 		case 1: // the connection drops at once
 			w := watch.NewFake()
@@ -311,7 +311,7 @@ func TestWaitSurvivesDroppedWatches(t *testing.T) {
 		for watches.Load() < 4 {
 			time.Sleep(10 * time.Millisecond)
 		}
-		f.update(t, mustObject(t, deployment("web", 2)))
+		f.Update(t, mustObject(t, deployment("web", 2)))
 	}()
 	if err := c.Wait(context.Background(), mustBuild(t, c, deployment("web", 0)), WaitOptions{Timeout: 10 * time.Second}); err != nil {
 		t.Fatalf("Wait = %v", err)
@@ -323,7 +323,7 @@ func TestWaitSurvivesDroppedWatches(t *testing.T) {
 
 func TestWaitFailsOnForbidden(t *testing.T) {
 	f := newFakeCluster(t)
-	f.dyn.PrependReactor("list", "deployments", func(clienttesting.Action) (bool, runtime.Object, error) {
+	f.Dyn.PrependReactor("list", "deployments", func(clienttesting.Action) (bool, runtime.Object, error) {
 		return true, nil, apierrors.NewForbidden(schema.GroupResource{Group: "apps", Resource: "deployments"}, "", errors.New("RBAC"))
 	})
 	c := f.client(t)
@@ -337,9 +337,9 @@ func TestWaitFailsOnForbidden(t *testing.T) {
 // with the reason.
 func TestWaitRetriesFailedLists(t *testing.T) {
 	f := newFakeCluster(t)
-	f.add(t, deployment("web", 2))
+	f.Add(t, deployment("web", 2))
 	var lists atomic.Int32
-	f.dyn.PrependReactor("list", "deployments", func(clienttesting.Action) (bool, runtime.Object, error) {
+	f.Dyn.PrependReactor("list", "deployments", func(clienttesting.Action) (bool, runtime.Object, error) {
 		if lists.Add(1) == 1 {
 			return true, nil, apierrors.NewServiceUnavailable("etcd is slow")
 		}
@@ -361,7 +361,7 @@ func TestWaitCancelledSaysSoOnce(t *testing.T) {
 	var manifest strings.Builder
 	for i := range 10 {
 		name := fmt.Sprintf("web-%d", i)
-		f.add(t, deployment(name, 0))
+		f.Add(t, deployment(name, 0))
 		manifest.WriteString("---\n" + deployment(name, 0))
 	}
 	c := f.client(t)
@@ -375,7 +375,7 @@ func TestWaitCancelledSaysSoOnce(t *testing.T) {
 
 func TestStatuses(t *testing.T) {
 	f := newFakeCluster(t)
-	f.add(t, deployment("web", 2), deployment("api", 1), pod("api-1", "api", "Running", crashLooping), ownedConfigMap("cm-0", release))
+	f.Add(t, deployment("web", 2), deployment("api", 1), pod("api-1", "api", "Running", crashLooping), ownedConfigMap("cm-0", release))
 	c := f.client(t)
 	manifest := deployment("web", 0) + "---\n" + deployment("api", 0) + "---\n" + configMaps(2, "x")
 	got, err := c.Statuses(context.Background(), mustBuild(t, c, manifest))
@@ -399,8 +399,8 @@ func TestStatuses(t *testing.T) {
 // early.
 func TestWaitWithoutPods(t *testing.T) {
 	f := newFakeCluster(t)
-	f.add(t, deployment("web", 2))
-	f.core.PrependReactor("list", "pods", func(clienttesting.Action) (bool, runtime.Object, error) {
+	f.Add(t, deployment("web", 2))
+	f.Core.PrependReactor("list", "pods", func(clienttesting.Action) (bool, runtime.Object, error) {
 		return true, nil, apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "", errors.New("RBAC"))
 	})
 	c := f.client(t)
@@ -433,7 +433,7 @@ status:
     lastTransitionTime: %q
 `, time.Now().Add(-unschedulableGrace+1500*time.Millisecond).UTC().Format(time.RFC3339))
 	f := newFakeCluster(t)
-	f.add(t, deployment("web", 1), unschedulable)
+	f.Add(t, deployment("web", 1), unschedulable)
 	c := f.client(t)
 	start := time.Now()
 	err := c.Wait(context.Background(), mustBuild(t, c, deployment("web", 0)), WaitOptions{Timeout: 5 * time.Second, Interval: 100 * time.Millisecond})

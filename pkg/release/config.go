@@ -128,13 +128,16 @@ func (c *Config) recoverPending(ctx context.Context, namespace, name string, t *
 		if err != nil {
 			return err
 		}
-		rel, err := c.Store.get(ctx, r)
+		rel, err := c.readOrSummary(ctx, r)
 		if err != nil {
 			return fmt.Errorf("recover release %s revision %d (%s): %w", name, r.Version, r.Status, err)
 		}
 		c.logf("marking release %s revision %d (%s) failed: %s", name, r.Version, r.Status, reason)
-		rel.Info.Status, rel.Info.Description = StatusFailed, reason
-		if err := c.Store.Update(ctx, rel, nil); err != nil {
+		if IsDamaged(rel) {
+			reason = rel.Info.Description + "; " + reason
+		}
+		rel.Info.Description = reason
+		if err := c.setStatus(ctx, rel, StatusFailed); err != nil {
 			return err
 		}
 	}

@@ -52,17 +52,7 @@ func (c *Config) readAll(ctx context.Context, revs []revision) ([]*Release, erro
 	return out, errors.Join(errs...)
 }
 
-// DamagedPrefix starts the description of a revision that cannot be read.
-const DamagedPrefix = "damaged: "
 
-// damaged is what is known of a revision that cannot be read: its index
-// entry, and why.
-func damaged(r revision, err *storage.CorruptError) *Release {
-	return &Release{
-		Name: r.Name, Namespace: r.Namespace, Version: r.Version,
-		Info: &Info{Status: r.Status, Description: DamagedPrefix + err.Error()},
-	}
-}
 
 // Get reads one revision in full; version 0 means the newest.
 func Get(ctx context.Context, c *Config, namespace, name string, version int) (*Release, error) {

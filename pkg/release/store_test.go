@@ -103,3 +103,12 @@ func TestHistoryShowsDamagedRevisions(t *testing.T) {
 		t.Errorf("List = %v, %v", list, err)
 	}
 }
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+var (
+	metav1GetOptions    = metav1.GetOptions{}
+	metav1UpdateOptions = metav1.UpdateOptions{}
+)
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

@@ -62,9 +62,12 @@ func (c *Config) uninstallLocked(ctx context.Context, namespace, name string, o 
 	if err != nil {
 		return nil, err
 	}
-	rel, err := c.Store.get(ctx, revs[len(revs)-1])
+	rel, err := c.readOrSummary(ctx, revs[len(revs)-1])
 	if err != nil {
 		return nil, err
+	}
+	if IsDamaged(rel) {
+		return c.uninstallDamaged(ctx, revs, rel, o)
 	}
 	if rel.Info.Status == StatusUninstalled {
 		if o.KeepHistory {
@@ -149,4 +152,29 @@ func (c *Config) lastRelease(ctx context.Context, namespace, name string) (*Rele
 		return nil, err
 	}
 	return c.Store.get(ctx, revs[len(revs)-1])
+}
+
+// uninstallDamaged uninstalls a release whose newest revision cannot be
+// read: the objects of the newest revision that can be read are deleted
+// (what only the damaged revision created is not known, and stays); then
+// the history is purged, or with KeepHistory the damaged record is
+// replaced by a summary marked uninstalled.
+func (c *Config) uninstallDamaged(ctx context.Context, revs []revision, newest *Release, o UninstallOptions) (*UninstallResult, error) {
+	res := &UninstallResult{Release: newest}
+	readable, err := c.newestReadable(ctx, revs[:len(revs)-1])
+	if err != nil {
+		return nil, err
+	}
+	if readable != nil {
+		c.logf("revision %d cannot be read; deleting the objects of revision %d instead", newest.Version, readable.Version)
+		if err := c.removeObjects(ctx, readable, res, o); err != nil {
+			return res, fmt.Errorf("uninstall release %s: %w", newest.Name, err)
+		}
+	}
+	if !o.KeepHistory {
+		return res, c.purge(ctx, revs)
+	}
+	newest.Info.Deleted = now()
+	newest.Info.Description += "; uninstalled"
+	return res, c.setStatus(ctx, newest, StatusUninstalled)
 }

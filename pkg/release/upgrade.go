@@ -115,19 +115,26 @@ func (c *Config) upgradeBase(ctx context.Context, namespace, name string) (last,
 
 // lastAndDeployed reads the newest revision and the newest deployed one
 // (the same *Release when they are one revision; nil when none is
-// deployed).
+// deployed). A newest revision that cannot be read is its summary; a
+// deployed one that cannot be read is replaced by the newest readable
+// revision before it, whose objects are the best knowledge of what is live.
 func (c *Config) lastAndDeployed(ctx context.Context, revs []revision) (last, deployed *Release, err error) {
-	if last, err = c.Store.get(ctx, revs[len(revs)-1]); err != nil {
+	if last, err = c.readOrSummary(ctx, revs[len(revs)-1]); err != nil {
 		return nil, nil, err
 	}
 	for i := len(revs) - 1; i >= 0; i-- {
-		if revs[i].Status == StatusDeployed {
-			if revs[i].Version == last.Version {
-				return last, last, nil
-			}
-			deployed, err = c.Store.get(ctx, revs[i])
-			return last, deployed, err
+		if revs[i].Status != StatusDeployed {
+			continue
 		}
+		if i == len(revs)-1 {
+			deployed = last
+		} else if deployed, err = c.readOrSummary(ctx, revs[i]); err != nil {
+			return nil, nil, err
+		}
+		if IsDamaged(deployed) {
+			deployed, err = c.newestReadable(ctx, revs[:i])
+		}
+		return last, deployed, err
 	}
 	return last, nil, nil
 }
@@ -240,12 +247,11 @@ func (c *Config) succeed(ctx context.Context, rel *Release, desc string, max int
 		if r.Version == rel.Version || r.Status != StatusDeployed {
 			continue
 		}
-		old, err := c.Store.get(ctx, r)
+		old, err := c.readOrSummary(ctx, r)
 		if err != nil {
 			return fmt.Errorf("supersede release %s revision %d: %w", rel.Name, r.Version, err)
 		}
-		old.Info.Status = StatusSuperseded
-		if err := c.Store.Update(ctx, old, nil); err != nil {
+		if err := c.setStatus(ctx, old, StatusSuperseded); err != nil {
 			return err
 		}
 	}
