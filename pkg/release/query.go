@@ -52,8 +52,6 @@ func (c *Config) readAll(ctx context.Context, revs []revision) ([]*Release, erro
 	return out, errors.Join(errs...)
 }
 
-
-
 // Get reads one revision in full; version 0 means the newest.
 func Get(ctx context.Context, c *Config, namespace, name string, version int) (*Release, error) {
 	if version == 0 {
