@@ -36,7 +36,7 @@ func newTestEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 	e := &testEnv{t: t, cluster: f}
-	e.cfg = NewConfig(k, helmv1.New(f.Core, nil, helmv1.Options{}))
+	e.cfg = NewConfig(k, helmv1.New(f.Core, f.Meta, helmv1.Options{}))
 	e.cfg.Lock = LockOptions{TTL: 3 * time.Second, Renew: time.Second}
 	e.cfg.Holder = "test"
 	e.cfg.Log = func(format string, args ...any) {

@@ -14,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/kpkg/kpkg/pkg/kube/kubetest"
 	"github.com/kpkg/kpkg/pkg/release/storage"
 	"github.com/kpkg/kpkg/pkg/release/storage/helmv1"
 	"github.com/kpkg/kpkg/pkg/release/storage/kpkgv1"
@@ -28,8 +29,9 @@ func stored(version int, status Status) *Release {
 
 func TestStoreMergesLegacyAndMovesIt(t *testing.T) {
 	ctx := context.Background()
-	core := fake.NewClientset()
-	newer := helmv1.New(core, nil, helmv1.Options{})
+	f := kubetest.NewCluster(t)
+	core := f.Core
+	newer := helmv1.New(core, f.Meta, helmv1.Options{})
 	s := &Store{Driver: newer, Legacy: kpkgv1.New(core)}
 	if _, err := newer.Create(ctx, stored(2, StatusDeployed), storage.WriteOptions{}); err != nil {
 		t.Fatal(err)

@@ -7,9 +7,9 @@ import (
 
 	helmrelease "helm.sh/helm/v3/pkg/release"
 	"helm.sh/helm/v3/pkg/storage/driver"
-	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/kube/kubetest"
 	"github.com/kpkg/kpkg/pkg/release"
 	"github.com/kpkg/kpkg/pkg/release/storage"
 	"github.com/kpkg/kpkg/pkg/release/storage/helmv1"
@@ -20,7 +20,7 @@ import (
 // BenchmarkReleaseStore writes one revision of kube-prometheus-stack
 // (--include-crds: 5 MB of manifest) through each tool's Secret storage and
 // reads it back: Helm's Secrets driver and kpkg's (which writes Helm's
-// format), both on client-go's in-memory fake clientset, so what differs is
+// format), both on kubetest's in-memory API server, so what differs is
 // the encoding (what each stores, how it is compressed, split and decoded),
 // not the network.
 func BenchmarkReleaseStore(b *testing.B) {
@@ -30,7 +30,7 @@ func BenchmarkReleaseStore(b *testing.B) {
 	b.Run("impl=helm", func(b *testing.B) {
 		rel := helmRelease(b, in.chartDir, in.valueFiles, in.includeCRDs)
 		rel.Info.Status = helmrelease.StatusDeployed
-		secrets := driver.NewSecrets(fake.NewSimpleClientset().CoreV1().Secrets("corpus"))
+		secrets := driver.NewSecrets(kubetest.NewCluster(b).Core.CoreV1().Secrets("corpus"))
 		b.ReportAllocs()
 		version := 0
 		for b.Loop() {
@@ -47,7 +47,8 @@ func BenchmarkReleaseStore(b *testing.B) {
 	})
 	b.Run("impl=kpkg", func(b *testing.B) {
 		rel := kpkgRelease(b, in)
-		store := helmv1.New(fake.NewSimpleClientset(), nil, helmv1.Options{})
+		f := kubetest.NewCluster(b)
+		store := helmv1.New(f.Core, f.Meta, helmv1.Options{})
 		b.ReportAllocs()
 		version := 0
 		for b.Loop() {

@@ -80,8 +80,9 @@ type Driver struct {
 
 var _ storage.Driver = (*Driver)(nil)
 
-// New stores revisions through core; md, when not nil, lists them without
-// transferring payloads.
+// New stores revisions through core and lists them through md, which
+// transfers no payloads: listing every revision of every release must not
+// read every payload.
 func New(core kubernetes.Interface, md metadata.Interface, opts Options) *Driver {
 	if opts.MaxObjectBytes <= 0 {
 		opts.MaxObjectBytes = MaxObjectBytes

@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/kube/kubetest"
 	"github.com/kpkg/kpkg/pkg/release/record"
 	"github.com/kpkg/kpkg/pkg/release/storage"
 )
@@ -48,9 +49,10 @@ const cmManifest = "---\n# Source: web/templates/cm.yaml\napiVersion: v1\nkind: 
 func TestKpkgWritesWhatHelmReads(t *testing.T) {
 	ctx := context.Background()
 	for _, kind := range []Kind{Secrets, ConfigMaps} {
-		t.Run(New(nil, nil, Options{Kind: kind}).Name(), func(t *testing.T) {
-			core := fake.NewClientset()
-			d := New(core, nil, Options{Kind: kind})
+		t.Run(kindName(kind), func(t *testing.T) {
+			f := kubetest.NewCluster(t)
+			core := f.Core
+			d := New(core, f.Meta, Options{Kind: kind})
 			if _, err := d.Create(ctx, sample(1, record.StatusDeployed, cmManifest), storage.WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
@@ -76,8 +78,9 @@ func TestKpkgWritesWhatHelmReads(t *testing.T) {
 func TestHelmWritesWhatKpkgReads(t *testing.T) {
 	ctx := context.Background()
 	for _, kind := range []Kind{Secrets, ConfigMaps} {
-		t.Run(New(nil, nil, Options{Kind: kind}).Name(), func(t *testing.T) {
-			core := fake.NewClientset()
+		t.Run(kindName(kind), func(t *testing.T) {
+			f := kubetest.NewCluster(t)
+			core := f.Core
 			helm := helmDriver(core, kind)
 			hr := &helmrelease.Release{
 				Name: "web", Namespace: ns, Version: 3, Manifest: cmManifest, Config: map[string]any{"a": "b"},
@@ -89,7 +92,7 @@ func TestHelmWritesWhatKpkgReads(t *testing.T) {
 			if err := helm.Create("sh.helm.release.v1.web.v3", hr); err != nil {
 				t.Fatal(err)
 			}
-			d := New(core, nil, Options{Kind: kind})
+			d := New(core, f.Meta, Options{Kind: kind})
 			idx, err := d.Index(ctx, ns, "web")
 			if err != nil || len(idx) != 1 || idx[0].Version != 3 || idx[0].Status != record.StatusPendingUpgrade || idx[0].Labels["team"] != "b" {
 				t.Fatalf("Index = %+v, %v", idx, err)
@@ -118,8 +121,9 @@ func TestHelmWritesWhatKpkgReads(t *testing.T) {
 
 func TestExternalPayload(t *testing.T) {
 	ctx := context.Background()
-	core := fake.NewClientset()
-	d := New(core, nil, Options{MaxObjectBytes: 8192})
+	f := kubetest.NewCluster(t)
+	core := f.Core
+	d := New(core, f.Meta, Options{MaxObjectBytes: 8192})
 	big := cmManifest + "---\n# Source: web/templates/big.yaml\n" + randomText(40000)
 	place, err := d.Create(ctx, sample(2, record.StatusPendingInstall, big), storage.WriteOptions{})
 	if err != nil {
@@ -191,12 +195,12 @@ func TestCorruptRecordsNameTheirObject(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			core := fake.NewClientset(&corev1.Secret{
+			f := kubetest.NewCluster(t, &corev1.Secret{
 				ObjectMeta: metav1.ObjectMeta{Name: "sh.helm.release.v1.web.v1", Namespace: ns,
 					Labels: map[string]string{"owner": "helm", "name": "web", "version": "1", "status": "deployed"}},
 				Type: RecordSecretType, Data: map[string][]byte{"release": tt.data},
 			})
-			d := New(core, nil, Options{})
+			d := New(f.Core, f.Meta, Options{})
 			_, err := d.Get(ctx, ns, "web", 1)
 			var corrupt *storage.CorruptError
 			if !errors.As(err, &corrupt) || corrupt.Object != "Secret shop/sh.helm.release.v1.web.v1" {
@@ -208,7 +212,8 @@ func TestCorruptRecordsNameTheirObject(t *testing.T) {
 
 func TestNotFoundAndExists(t *testing.T) {
 	ctx := context.Background()
-	d := New(fake.NewClientset(), nil, Options{})
+	f := kubetest.NewCluster(t)
+	d := New(f.Core, f.Meta, Options{})
 	if _, err := d.Get(ctx, ns, "web", 9); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("Get of a missing revision = %v", err)
 	}
@@ -218,6 +223,13 @@ func TestNotFoundAndExists(t *testing.T) {
 	if _, err := d.Create(ctx, sample(1, record.StatusDeployed, cmManifest), storage.WriteOptions{}); !errors.Is(err, storage.ErrExists) {
 		t.Errorf("second Create = %v, want ErrExists", err)
 	}
+}
+
+func kindName(k Kind) string {
+	if k == ConfigMaps {
+		return "configmap"
+	}
+	return "secret"
 }
 
 func helmDriver(core *fake.Clientset, kind Kind) driver.Driver {

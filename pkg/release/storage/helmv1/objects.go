@@ -28,7 +28,7 @@ type object struct {
 type objects interface {
 	kind() string
 	// list returns the metadata of the objects matching selector (Value
-	// may be left empty).
+	// is left empty).
 	list(ctx context.Context, namespace, selector string) ([]object, error)
 	get(ctx context.Context, namespace, name, key string) (*object, error)
 	create(ctx context.Context, namespace string, o *object, key string, part bool) error
@@ -50,18 +50,7 @@ type secrets struct {
 func (s secrets) kind() string { return "Secret" }
 
 func (s secrets) list(ctx context.Context, namespace, selector string) ([]object, error) {
-	if s.meta != nil {
-		return metaList(ctx, s.meta, "secrets", namespace, selector)
-	}
-	l, err := s.core.CoreV1().Secrets(namespace).List(ctx, metav1.ListOptions{LabelSelector: selector})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]object, 0, len(l.Items))
-	for _, it := range l.Items {
-		out = append(out, fromMeta(it.ObjectMeta))
-	}
-	return out, nil
+	return metaList(ctx, s.meta, "secrets", namespace, selector)
 }
 
 func (s secrets) get(ctx context.Context, namespace, name, key string) (*object, error) {
@@ -106,18 +95,7 @@ type configMaps struct {
 func (c configMaps) kind() string { return "ConfigMap" }
 
 func (c configMaps) list(ctx context.Context, namespace, selector string) ([]object, error) {
-	if c.meta != nil {
-		return metaList(ctx, c.meta, "configmaps", namespace, selector)
-	}
-	l, err := c.core.CoreV1().ConfigMaps(namespace).List(ctx, metav1.ListOptions{LabelSelector: selector})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]object, 0, len(l.Items))
-	for _, it := range l.Items {
-		out = append(out, fromMeta(it.ObjectMeta))
-	}
-	return out, nil
+	return metaList(ctx, c.meta, "configmaps", namespace, selector)
 }
 
 // get reads a record from Data (Helm keeps the base64 text there) and a
