@@ -23,7 +23,7 @@ func TestReleaseCommandErrors(t *testing.T) {
 	}{
 		{"install needs a name", []string{"install", "chart"}, "must either provide a name or specify --generate-name"},
 		{"bad dry-run mode", []string{"install", "x", "chart", "--dry-run=maybe"}, `invalid --dry-run "maybe"`},
-		{"bad output format", []string{"list", "-o", "xml"}, `invalid format "xml"`},
+		{"bad output format", []string{"list", "-o", "xml"}, `invalid format type "xml"`},
 		{"bad rollback revision", []string{"rollback", "web", "two"}, `invalid revision "two"`},
 		{"missing kubeconfig", []string{"list", "--kubeconfig", missing}, "no-such-kubeconfig"},
 		{"unreachable API server", []string{"history", "web", "--kubeconfig", empty, "--kube-apiserver", "https://127.0.0.1:1", "--kube-insecure-skip-tls-verify"}, "127.0.0.1:1"},
