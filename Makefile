@@ -3,7 +3,11 @@
 GO        ?= go
 BIN       := bin/kpkg
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo v0.1.0-dev)
-LDFLAGS   := -X github.com/kpkg/kpkg/internal/cli.version=$(VERSION)
+GIT_COMMIT := $(shell git rev-parse HEAD 2>/dev/null)
+GIT_TREE  := $(if $(GIT_COMMIT),$(shell test -z "$$(git status --porcelain 2>/dev/null)" && echo clean || echo dirty))
+LDFLAGS   := -X github.com/kpkg/kpkg/internal/cli.version=$(VERSION) \
+             -X github.com/kpkg/kpkg/internal/cli.gitCommit=$(GIT_COMMIT) \
+             -X github.com/kpkg/kpkg/internal/cli.gitTreeState=$(GIT_TREE)
 CORPUS    ?= $(abspath ../shared/corpus)
 
 .PHONY: all build test unit compat bench lint fmt clean demo

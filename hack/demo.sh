@@ -30,7 +30,7 @@ step "Installing the Todo stack (UI, TodoItem API, User API, MongoDB) and waitin
 run "$kpkg" install todo charts/todo-app --namespace todo --create-namespace --wait --timeout 5m
 
 step "Status: every resource with its live readiness"
-run "$kpkg" status todo --namespace todo
+run "$kpkg" status todo --namespace todo --show-resources
 
 step "Upgrading: 3 replicas of the User API"
 run "$kpkg" upgrade todo charts/todo-app --namespace todo --set userApi.replicaCount=3 --wait --timeout 5m

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -26,46 +27,65 @@ refuses a lock that is out of date with Chart.yaml; 'list' shows their state.`,
 
 func newDependencyListCommand(streams IO) *cobra.Command {
 	var output outputFormat
+	var maxColWidth uint
 	cmd := &cobra.Command{
 		Use:     "list CHART",
 		Aliases: []string{"ls"},
 		Short:   "list the dependencies for the given chart",
-		Args:    cobra.MaximumNArgs(1),
+		Long: `List the dependencies Chart.yaml (requirements.yaml for an apiVersion v1
+chart) declares and whether charts/ holds them: "ok" (a matching archive),
+"unpacked" (a matching chart directory, or any subchart of an archive),
+"missing", "wrong version", "invalid version", "misnamed", "corrupt" or
+"too many matches". CHART is a chart directory or archive (default ".").
+A file:// dependency that charts/ does not vendor is missing, as in Helm.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			dir := "."
+			path := "."
 			if len(args) > 0 {
-				dir = args[0]
+				path = filepath.Clean(args[0])
 			}
-			deps, extra, err := repo.ListDependencies(dir)
+			list, err := repo.ListDependencies(path)
 			if err != nil {
 				return err
 			}
+			deps := list.Dependencies
 			if deps == nil {
 				deps = []repo.DependencyStatus{}
 			}
 			return output.write(streams.Out, deps, func(w io.Writer) error {
-				if len(deps) == 0 {
-					fmt.Fprintf(w, "WARNING: no dependencies at %s/charts\n", dir)
-					return nil
-				}
-				tw := newTable(w)
-				fmt.Fprintln(tw, "NAME\tVERSION\tREPOSITORY\tSTATUS")
-				for _, d := range deps {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Name, d.Version, d.Repository, d.Status)
-				}
-				if err := tw.Flush(); err != nil {
-					return err
-				}
-				fmt.Fprintln(w)
-				for _, e := range extra {
-					fmt.Fprintf(streams.Err, "WARNING: %q is not in Chart.yaml.\n", e)
-				}
-				return nil
+				return dependencyTable(w, path, list, maxColWidth)
 			})
 		},
 	}
 	addOutputFlag(cmd.Flags(), &output)
+	cmd.Flags().UintVar(&maxColWidth, "max-col-width", 80, "maximum column width for output table")
 	return cmd
+}
+
+// dependencyTable prints a dependency list as Helm does: the table, an
+// empty line, then a warning for each stray entry of charts/, all on
+// stdout.
+func dependencyTable(w io.Writer, path string, list *repo.DependencyList, maxColWidth uint) error {
+	if !list.Declared {
+		_, err := fmt.Fprintf(w, "WARNING: no dependencies at %s\n", filepath.Join(path, "charts"))
+		return err
+	}
+	t := helmTable(maxColWidth, "NAME", "VERSION", "REPOSITORY", "STATUS")
+	for _, d := range list.Dependencies {
+		t.AddRow(d.Name, d.Version, d.Repository, d.Status)
+	}
+	if err := writeHelmTable(w, t); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	for _, s := range list.Strays {
+		if s.NotAChart {
+			fmt.Fprintf(w, "WARNING: %q is not a chart.\n", s.Path)
+			continue
+		}
+		fmt.Fprintf(w, "WARNING: %q is not in Chart.yaml.\n", s.Path)
+	}
+	return nil
 }
 
 func newDependencyUpdateCommand(streams IO, build bool) *cobra.Command {

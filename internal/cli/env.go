@@ -16,16 +16,6 @@ With NAME, print that variable's value alone. kpkg keeps its files where
 Helm does: HELM_REPOSITORY_CONFIG, HELM_REPOSITORY_CACHE, HELM_REGISTRY_CONFIG
 and HELM_PLUGINS are shared with Helm.`,
 		Args: cobra.MaximumNArgs(1),
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			var names []string
-			for _, v := range envSettings(cmd).Vars() {
-				names = append(names, v.Name)
-			}
-			return names, cobra.ShellCompDirectiveNoFileComp
-		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s := envSettings(cmd)
 			s.Namespace = newKubeFlags(s).namespace()

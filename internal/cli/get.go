@@ -34,7 +34,9 @@ func newGetCommand(streams IO) *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(
-		getSubcommand(streams, "all", "download all information for a named release", false, printAll),
+		getSubcommand(streams, "all", "download all information for a named release", false, func(w io.Writer, r *release.Release) error {
+			return printRelease(w, r, statusOptions{showMetadata: true, debug: true})
+		}),
 		getSubcommand(streams, "values", "download the values file for a named release", true, nil),
 		getSubcommand(streams, "manifest", "download the manifest for a named release", false, func(w io.Writer, r *release.Release) error {
 			_, err := fmt.Fprintln(w, r.Manifest)
@@ -63,6 +65,7 @@ func getSubcommand(streams IO, what, short string, structured bool, show func(io
 	var revision int
 	var allValues bool
 	var output outputFormat
+	var tmpl string
 	cmd := &cobra.Command{
 		Use:   what + " RELEASE_NAME",
 		Short: short,
@@ -76,10 +79,12 @@ func getSubcommand(streams IO, what, short string, structured bool, show func(io
 			if err != nil {
 				return err
 			}
-			switch what {
-			case "values":
+			switch {
+			case what == "all" && tmpl != "":
+				return executeTemplate(streams.Out, tmpl, map[string]any{"Release": rel})
+			case what == "values":
 				return printValues(streams.Out, output, rel, allValues)
-			case "metadata":
+			case what == "metadata":
 				return printMetadata(streams.Out, output, rel)
 			}
 			return show(streams.Out, rel)
@@ -92,6 +97,9 @@ func getSubcommand(streams IO, what, short string, structured bool, show func(io
 	}
 	if what == "values" {
 		fs.BoolVarP(&allValues, "all", "a", false, "dump all (computed) values")
+	}
+	if what == "all" {
+		fs.StringVar(&tmpl, "template", "", "go template for formatting the output, eg: {{.Release.Name}}")
 	}
 	return cmd
 }
@@ -134,31 +142,6 @@ func printMetadata(w io.Writer, output outputFormat, rel *release.Release) error
 		fmt.Fprintf(w, "NAMESPACE: %s\nREVISION: %d\nSTATUS: %s\nDEPLOYED_AT: %s\n", view.Namespace, view.Revision, view.Status, view.DeployedAt)
 		return nil
 	})
-}
-
-func printAll(w io.Writer, rel *release.Release) error {
-	if err := printRelease(w, rel, statusOptions{hideNotes: true}); err != nil {
-		return err
-	}
-	md := rel.Chart.Metadata
-	fmt.Fprintf(w, "CHART: %s\nVERSION: %s\nAPP_VERSION: %s\n", md.Name, md.Version, md.AppVersion)
-	fmt.Fprintln(w, "USER-SUPPLIED VALUES:")
-	if err := writeYAML(w, rel.Config); err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "\nCOMPUTED VALUES:")
-	if err := writeYAML(w, release.ComputedValues(rel)); err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "\nHOOKS:")
-	for _, h := range rel.Hooks {
-		fmt.Fprintf(w, "---\n# Source: %s\n%s\n", h.Path, h.Manifest)
-	}
-	fmt.Fprintf(w, "MANIFEST:\n%s\n", rel.Manifest)
-	if rel.Info.Notes != "" {
-		fmt.Fprintf(w, "NOTES:\n%s\n", rel.Info.Notes)
-	}
-	return nil
 }
 
 // joinMap prints a map as k=v pairs sorted by key, as labels print.

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -14,4 +15,15 @@ func helmBinary(t *testing.T) string {
 		t.Skip("KPKG_TEST_HELM3 is not set: point it at a Helm v3.22.0 binary to compare with Helm")
 	}
 	return p
+}
+
+// compareWithHelm runs args with both tools and compares stdout and
+// whether they failed.
+func compareWithHelm(t *testing.T, helm string, args ...string) {
+	t.Helper()
+	want, helmErr, helmCode := runHelmCode(t, helm, args...)
+	got, kpkgErr, kpkgCode := runIn(t, "", args...)
+	if got != want || (helmCode == 0) != (kpkgCode == 0) {
+		t.Errorf("%s:\nkpkg (exit %d):\n%s%s\nhelm (exit %d):\n%s%s", strings.Join(args, " "), kpkgCode, got, kpkgErr, helmCode, want, helmErr)
+	}
 }

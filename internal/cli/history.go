@@ -1,23 +1,24 @@
 package cli
 
 import (
-	"fmt"
 	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kpkg/kpkg/pkg/release"
+	"github.com/kpkg/kpkg/pkg/release/record"
 )
 
-// historyEntry has the fields of Helm's history output.
+// historyEntry has the fields of Helm's history output. Updated is "" in
+// JSON when the revision was never deployed, as in Helm.
 type historyEntry struct {
-	Revision    int       `json:"revision"`
-	Updated     time.Time `json:"updated"`
-	Status      string    `json:"status"`
-	Chart       string    `json:"chart"`
-	AppVersion  string    `json:"app_version"`
-	Description string    `json:"description"`
+	Revision    int         `json:"revision"`
+	Updated     record.Time `json:"updated"`
+	Status      string      `json:"status"`
+	Chart       string      `json:"chart"`
+	AppVersion  string      `json:"app_version"`
+	Description string      `json:"description"`
 }
 
 func newHistoryCommand(streams IO) *cobra.Command {
@@ -39,23 +40,24 @@ func newHistoryCommand(streams IO) *cobra.Command {
 			}
 			entries := make([]historyEntry, 0, len(hist))
 			for _, r := range hist {
-				entries = append(entries, historyEntry{Revision: r.Version, Updated: r.Info.LastDeployed.Time, Status: string(r.Info.Status),
-					Chart: r.ChartName(), AppVersion: r.AppVersion(), Description: r.Info.Description})
+				entries = append(entries, historyEntry{Revision: r.Version, Updated: r.Info.LastDeployed, Status: string(r.Info.Status),
+					Chart: r.ChartName(), AppVersion: appVersionOf(r), Description: r.Info.Description})
 			}
 			return output.write(streams.Out, entries, func(w io.Writer) error { return historyTable(w, entries) })
 		},
 	}
 	fs := cmd.Flags()
-	addOutputFlag(fs, &output)
+	addOutputFlag(cmd.Flags(), &output)
 	fs.IntVar(&max, "max", 256, "maximum number of revision to include in history")
 	return cmd
 }
 
+// historyTable prints revisions as Helm does, times in the zone they were
+// stored with.
 func historyTable(w io.Writer, entries []historyEntry) error {
-	tw := newTable(w)
-	fmt.Fprintln(tw, "REVISION\tUPDATED\tSTATUS\tCHART\tAPP VERSION\tDESCRIPTION")
+	t := helmTable(0, "REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION", "DESCRIPTION")
 	for _, e := range entries {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", e.Revision, e.Updated.Local().Format(time.ANSIC), e.Status, e.Chart, e.AppVersion, e.Description)
+		t.AddRow(e.Revision, e.Updated.Format(time.ANSIC), e.Status, e.Chart, e.AppVersion, e.Description)
 	}
-	return tw.Flush()
+	return writeHelmTable(w, t)
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"io"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/manifest"
 	"github.com/kpkg/kpkg/pkg/release"
 	"github.com/kpkg/kpkg/pkg/render"
 )
@@ -29,7 +31,25 @@ type installFlags struct {
 	forceConflicts  bool
 	hideNotes       bool
 	labels          map[string]string
+	// force is Helm 3's --force, which replaces objects; kpkg applies
+	// server-side, so it forces the apply (see forceHelp).
+	force bool
+	// hideSecret hides Secrets in a dry run's manifest (install and
+	// upgrade only).
+	hideSecret bool
+	// disableOpenAPIValidation is accepted: kpkg validates no object
+	// against an OpenAPI schema itself (see its help).
+	disableOpenAPIValidation bool
 }
+
+// forceHelp says what Helm 3's --force becomes in kpkg. Helm 3 replaces
+// each changed object with a PUT of the chart's version; kpkg applies
+// server-side, and the closest is a forced apply: every field the chart
+// sets is taken from whichever field manager owns it (as
+// --force-conflicts), while fields only other managers set stay. An
+// object a change cannot be applied to (an immutable field) fails, as it
+// does in Helm 3, which does not delete and recreate either.
+const forceHelp = "force resource updates: apply server-side taking every field the chart sets from other field managers (as --force-conflicts; Helm 3 replaces the object instead)"
 
 func (f *installFlags) register(fs *pflag.FlagSet) {
 	f.renderFlags.register(fs)
@@ -48,6 +68,14 @@ func (f *installFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.forceConflicts, "force-conflicts", false, "take fields owned by other field managers instead of failing")
 	fs.BoolVar(&f.hideNotes, "hide-notes", false, "if set, do not show notes in the output")
 	fs.StringToStringVarP(&f.labels, "labels", "l", nil, "labels that would be added to release metadata, separated by comma")
+	fs.BoolVar(&f.force, "force", false, forceHelp)
+	fs.BoolVar(&f.disableOpenAPIValidation, "disable-openapi-validation", false, "accepted for Helm compatibility: kpkg does no client-side OpenAPI validation; the API server validates every object when it is applied, and this flag does not change that")
+}
+
+// registerHideSecret adds --hide-secret, which Helm has on install and
+// upgrade only.
+func (f *installFlags) registerHideSecret(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.hideSecret, "hide-secret", false, "hide Kubernetes Secrets when also using the --dry-run flag")
 }
 
 // prepared is what every install or upgrade run needs before the action.
@@ -64,6 +92,9 @@ func (f *installFlags) prepare(cmd *cobra.Command, streams IO, ref string) (*pre
 	dry, err := parseDryRun(f.dryRun)
 	if err != nil {
 		return nil, err
+	}
+	if f.hideSecret && dry == release.DryRunNone {
+		return nil, errors.New("--hide-secret requires --dry-run: hiding Kubernetes Secrets needs a dry-run mode")
 	}
 	if err := checkLabels(f.labels); err != nil {
 		return nil, err
@@ -90,15 +121,25 @@ func (f *installFlags) prepare(cmd *cobra.Command, streams IO, ref string) (*pre
 	return &prepared{cfg: cfg, namespace: ns, chart: ch, values: vals, render: ropts, dryRun: dry}, nil
 }
 
-func (f *installFlags) print(streams IO, rel *release.Release, dry release.DryRun) error {
+// print shows the release as Helm's install and upgrade do; with --debug
+// also its values, hooks and manifest. With --hide-secret, Secrets in the
+// manifest are replaced by a line that says so.
+func (f *installFlags) print(cmd *cobra.Command, streams IO, rel *release.Release) error {
+	if f.hideSecret {
+		shown := *rel
+		shown.Manifest = manifest.HideSecrets(rel.Manifest)
+		rel = &shown
+	}
+	debug := envSettings(cmd).Debug
 	return f.output.write(streams.Out, rel, func(w io.Writer) error {
-		return printRelease(w, rel, statusOptions{showManifest: dry != release.DryRunNone, hideNotes: f.hideNotes})
+		return printRelease(w, rel, statusOptions{hideNotes: f.hideNotes, debug: debug})
 	})
 }
 
 func newInstallCommand(streams IO) *cobra.Command {
 	f := &installFlags{}
 	var names nameFlags
+	var replace bool
 	cmd := &cobra.Command{
 		Use:   "install [NAME] CHART",
 		Short: "Install a chart into the cluster as a new release",
@@ -122,7 +163,9 @@ loops, cannot pull its image or cannot be scheduled, or a Job fails.`,
 	}
 	fs := cmd.Flags()
 	f.register(fs)
+	f.registerHideSecret(fs)
 	names.register(fs)
+	fs.BoolVar(&replace, "replace", false, "re-use the given name, only if that name is a deleted release which remains in the history (kpkg re-uses such a name with or without this flag; a name whose newest revision failed is refused: upgrade it)")
 	return cmd
 }
 
@@ -135,7 +178,7 @@ func runInstall(cmd *cobra.Command, streams IO, f *installFlags, name, ref strin
 	if err != nil {
 		return err
 	}
-	return f.print(streams, rel, p.dryRun)
+	return f.print(cmd, streams, rel)
 }
 
 func (f *installFlags) installOptions(name string, p *prepared) release.InstallOptions {
@@ -143,6 +186,6 @@ func (f *installFlags) installOptions(name string, p *prepared) release.InstallO
 		Name: name, Namespace: p.namespace, Render: p.render, PostRender: f.postRender.options(), CreateNamespace: f.createNamespace,
 		Description: f.description, Wait: f.wait || f.atomic, WaitForJobs: f.waitForJobs, Timeout: f.timeout,
 		Atomic: f.atomic, DryRun: p.dryRun, NoHooks: f.noHooks, SkipCRDs: f.skipCRDs,
-		TakeOwnership: f.takeOwnership, ForceConflicts: f.forceConflicts, Labels: f.labels,
+		TakeOwnership: f.takeOwnership, ForceConflicts: f.forceConflicts || f.force, Labels: f.labels,
 	}
 }

@@ -59,7 +59,7 @@ turns either around, and --offset and --max page through the result.`,
 		},
 	}
 	fs := cmd.Flags()
-	addOutputFlag(fs, &f.output)
+	addOutputFlag(cmd.Flags(), &f.output)
 	fs.BoolVarP(&f.opts.AllNamespaces, "all-namespaces", "A", false, "list releases across all namespaces")
 	fs.BoolVarP(&f.opts.All, "all", "a", false, "show all releases without any filter applied")
 	fs.StringVarP(&f.opts.Filter, "filter", "f", "", "a regular expression (Perl compatible). Any releases that match the expression will be included in the results")
@@ -76,6 +76,7 @@ turns either around, and --offset and --max page through the result.`,
 	fs.IntVarP(&f.opts.Max, "max", "m", 256, "maximum number of releases to fetch (0: no limit)")
 	fs.IntVar(&f.opts.Offset, "offset", 0, "next release index in the list, used to offset from start value")
 	fs.StringVar(&f.timeFormat, "time-format", "", `format time using golang time formatter. Example: --time-format "2006-01-02 15:04:05Z0700"`)
+	fs.StringVarP(&f.opts.Selector, "selector", "l", "", "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Works only for secret(default) and configmap storage backends.")
 	return cmd
 }
 
@@ -98,30 +99,46 @@ func (f *listFlags) states() []release.Status {
 func (f *listFlags) print(w io.Writer, rels []*release.Release) error {
 	entries := make([]listEntry, 0, len(rels))
 	for _, r := range rels {
+		// Helm prints the time in the zone it was stored with.
 		updated := "-"
-		if t := r.Info.LastDeployed.Local(); !t.IsZero() {
+		if t := r.Info.LastDeployed; !t.IsZero() {
 			updated = t.String()
 			if f.timeFormat != "" {
 				updated = t.Format(f.timeFormat)
 			}
 		}
 		entries = append(entries, listEntry{Name: r.Name, Namespace: r.Namespace, Revision: strconv.Itoa(r.Version),
-			Updated: updated, Status: string(r.Info.Status), Chart: r.ChartName(), AppVersion: r.AppVersion()})
+			Updated: updated, Status: string(r.Info.Status), Chart: r.ChartName(), AppVersion: appVersionOf(r)})
 	}
-	if f.short && f.output == "table" {
+	if f.short {
+		names := make([]string, 0, len(entries))
 		for _, e := range entries {
-			fmt.Fprintln(w, e.Name)
+			names = append(names, e.Name)
 		}
-		return nil
+		return f.output.write(w, names, func(w io.Writer) error {
+			for _, n := range names {
+				fmt.Fprintln(w, n)
+			}
+			return nil
+		})
 	}
 	return f.output.write(w, entries, func(w io.Writer) error {
-		tw := newTable(w)
+		t := helmTable(0)
 		if !f.noHeaders {
-			fmt.Fprintln(tw, "NAME\tNAMESPACE\tREVISION\tUPDATED\tSTATUS\tCHART\tAPP VERSION")
+			t.AddRow("NAME", "NAMESPACE", "REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION")
 		}
 		for _, e := range entries {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, e.Namespace, e.Revision, e.Updated, e.Status, e.Chart, e.AppVersion)
+			t.AddRow(e.Name, e.Namespace, e.Revision, e.Updated, e.Status, e.Chart, e.AppVersion)
 		}
-		return tw.Flush()
+		return writeHelmTable(w, t)
 	})
+}
+
+// appVersionOf is a revision's appVersion as Helm's tables print it:
+// MISSING when the revision kept no chart metadata.
+func appVersionOf(r *release.Release) string {
+	if r.Chart == nil || r.Chart.Metadata == nil {
+		return "MISSING"
+	}
+	return r.AppVersion()
 }

@@ -6,8 +6,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -103,35 +101,13 @@ func newPluginListCommand(streams IO) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rows := [][]string{{"NAME", "VERSION", "DESCRIPTION"}}
+			t := helmTable(0, "NAME", "VERSION", "DESCRIPTION")
 			for _, p := range plugins {
-				rows = append(rows, []string{p.Name(), p.Metadata.Version, p.Metadata.Description})
+				t.AddRow(p.Name(), p.Metadata.Version, p.Metadata.Description)
 				warnPlugin(streams.Err, cmd.Root(), p)
 			}
-			writePaddedTable(streams.Out, rows)
-			return nil
+			return writeHelmTable(streams.Out, t)
 		},
-	}
-}
-
-// writePaddedTable prints rows as Helm's plugin and repo lists do: every
-// cell padded to its column's width, cells separated by a tab.
-func writePaddedTable(w io.Writer, rows [][]string) {
-	var widths []int
-	for _, r := range rows {
-		for i, c := range r {
-			if i >= len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
-		}
-	}
-	for _, r := range rows {
-		cells := make([]string, len(r))
-		for i, c := range r {
-			cells[i] = c + strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
-		}
-		fmt.Fprintln(w, strings.Join(cells, "\t"))
 	}
 }
 

@@ -23,7 +23,11 @@ func TestReleaseCommandErrors(t *testing.T) {
 	}{
 		{"install needs a name", []string{"install", "chart"}, "must either provide a name or specify --generate-name"},
 		{"bad dry-run mode", []string{"install", "x", "chart", "--dry-run=maybe"}, `invalid --dry-run "maybe"`},
-		{"bad output format", []string{"list", "-o", "xml"}, `invalid format "xml"`},
+		{"bad output format", []string{"list", "-o", "xml"}, `invalid format type "xml"`},
+		{"bad cascade", []string{"uninstall", "web", "--cascade", "sideways"}, `invalid cascade value (sideways)`},
+		{"cascade kpkg cannot honour", []string{"uninstall", "web", "--cascade", "orphan"}, `--cascade=orphan is not supported`},
+		{"hide-secret without a dry run", []string{"install", "web", "chart", "--hide-secret"}, "--hide-secret requires --dry-run"},
+		{"deleted official repository", []string{"repo", "add", "stable", "https://kubernetes-charts.storage.googleapis.com"}, `try "https://charts.helm.sh/stable" instead`},
 		{"bad rollback revision", []string{"rollback", "web", "two"}, `invalid revision "two"`},
 		{"missing kubeconfig", []string{"list", "--kubeconfig", missing}, "no-such-kubeconfig"},
 		{"unreachable API server", []string{"history", "web", "--kubeconfig", empty, "--kube-apiserver", "https://127.0.0.1:1", "--kube-insecure-skip-tls-verify"}, "127.0.0.1:1"},
@@ -47,18 +51,24 @@ func TestReleaseCommandErrors(t *testing.T) {
 func TestReleaseCommandsHaveHelmFlags(t *testing.T) {
 	cluster := []string{"--kubeconfig", "--kube-context", "--namespace", "--kube-as-user", "--kube-as-group", "--kube-token", "--kube-apiserver", "--kube-ca-file", "--kube-insecure-skip-tls-verify"}
 	install := []string{"--generate-name", "--create-namespace", "--description", "--wait", "--wait-for-jobs", "--timeout duration", "--atomic", "--rollback-on-failure",
-		"--dry-run", "--no-hooks", "--skip-crds", "--take-ownership", "--labels", "--output", "--set ", "--values"}
+		"--dry-run", "--no-hooks", "--skip-crds", "--take-ownership", "--labels", "--output", "--set ", "--values",
+		"--force ", "--hide-secret", "--disable-openapi-validation", "--dependency-update"}
 	tests := []struct {
 		cmd   []string
 		flags []string
 	}{
-		{[]string{"install"}, append(install, cluster...)},
+		{[]string{"install"}, append(append(install, "--replace"), cluster...)},
 		{[]string{"upgrade"}, append(append(install[1:], "--install", "--reuse-values", "--reset-values", "--reset-then-reuse-values", "--history-max", "--cleanup-on-fail", "--force-conflicts"), cluster...)},
-		{[]string{"rollback"}, append([]string{"--wait", "--timeout"}, cluster...)},
-		{[]string{"uninstall"}, append([]string{"--keep-history", "--wait"}, cluster...)},
+		{[]string{"rollback"}, append([]string{"--wait", "--timeout", "--force "}, cluster...)},
+		{[]string{"uninstall"}, append([]string{"--keep-history", "--wait", "--ignore-not-found", "--cascade"}, cluster...)},
 		{[]string{"history"}, append([]string{"--max", "--output"}, cluster...)},
-		{[]string{"status"}, append([]string{"--revision", "--output"}, cluster...)},
-		{[]string{"list"}, append([]string{"--all-namespaces", "--all", "--deployed", "--failed", "--pending", "--superseded", "--uninstalled", "--filter", "--output", "--date", "--reverse", "--max", "--offset", "--time-format"}, cluster...)},
+		{[]string{"status"}, append([]string{"--revision", "--output", "--show-desc", "--show-resources"}, cluster...)},
+		{[]string{"list"}, append([]string{"--all-namespaces", "--all", "--deployed", "--failed", "--pending", "--superseded", "--uninstalled", "--filter", "--output", "--date", "--reverse", "--max", "--offset", "--time-format", "--selector", "--no-headers", "--short"}, cluster...)},
+		{[]string{"get", "all"}, append([]string{"--revision", "--template"}, cluster...)},
+		{[]string{"repo", "add"}, []string{"--no-update", "--allow-deprecated-repos", "--force-update"}},
+		{[]string{"search", "repo"}, []string{"--max-col-width", "--output"}},
+		{[]string{"dependency", "list"}, []string{"--max-col-width"}},
+		{[]string{"version"}, []string{"--short", "--template"}},
 		{[]string{"get", "values"}, append([]string{"--revision", "--all", "--output"}, cluster...)},
 		{[]string{"test"}, append([]string{"--timeout", "--filter"}, cluster...)},
 		{[]string{"diff", "upgrade"}, append([]string{"--install", "--reuse-values", "--reset-values", "--set", "--values", "--version", "--context", "--show-secrets", "--detailed-exitcode", "--no-hooks"}, cluster...)},

@@ -16,6 +16,17 @@ type repoAddFlags struct {
 	tlsFlags
 	passwordStdin bool
 	forceUpdate   bool
+	// noUpdate is accepted and ignored, as in Helm 3 (it once turned off
+	// forced updates, which --force-update now asks for).
+	noUpdate             bool
+	allowDeprecatedRepos bool
+}
+
+// deletedRepos are the hosts of the official repositories that were
+// permanently deleted, and where their charts moved.
+var deletedRepos = map[string]string{
+	"//kubernetes-charts.storage.googleapis.com":           "https://charts.helm.sh/stable",
+	"//kubernetes-charts-incubator.storage.googleapis.com": "https://charts.helm.sh/incubator",
 }
 
 func newRepoAddCommand(streams IO) *cobra.Command {
@@ -25,6 +36,13 @@ func newRepoAddCommand(streams IO) *cobra.Command {
 		Short: "add a chart repository",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !f.allowDeprecatedRepos {
+				for old, moved := range deletedRepos {
+					if strings.Contains(args[1], old) {
+						return fmt.Errorf("repo %q is no longer available; try %q instead", args[1], moved)
+					}
+				}
+			}
 			password := f.password
 			if f.passwordStdin {
 				if f.username == "" {
@@ -58,6 +76,8 @@ func newRepoAddCommand(streams IO) *cobra.Command {
 	f.tlsFlags.register(fs)
 	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "read chart repository password from stdin")
 	fs.BoolVar(&f.forceUpdate, "force-update", false, "replace (overwrite) the repo if it already exists")
+	fs.BoolVar(&f.noUpdate, "no-update", false, "Ignored. Formerly, it would disabled forced updates. It is deprecated by force-update.")
+	fs.BoolVar(&f.allowDeprecatedRepos, "allow-deprecated-repos", false, "by default, this command will not allow adding official repos that have been permanently deleted. This disables that behavior")
 	_ = fs.MarkHidden("plain-http")
 	return cmd
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -35,12 +34,11 @@ func newRepoListCommand(streams IO) *cobra.Command {
 				items = append(items, repoListItem{Name: e.Name, URL: e.URL})
 			}
 			return output.write(streams.Out, items, func(w io.Writer) error {
-				tw := newTable(w)
-				fmt.Fprintln(tw, "NAME\tURL")
+				t := helmTable(0, "NAME", "URL")
 				for _, it := range items {
-					fmt.Fprintf(tw, "%s\t%s\n", it.Name, it.URL)
+					t.AddRow(it.Name, it.URL)
 				}
-				return tw.Flush()
+				return writeHelmTable(w, t)
 			})
 		},
 	}

@@ -44,6 +44,7 @@ before the newest); see revisions with 'kpkg history'.`,
 	addWaitFlags(fs, &o.Wait, &o.WaitForJobs, &o.Timeout)
 	fs.BoolVar(&o.NoHooks, "no-hooks", false, "prevent hooks from running during rollback")
 	fs.BoolVar(&o.ForceConflicts, "force-conflicts", false, "take fields owned by other field managers instead of failing")
+	fs.BoolVar(&o.ForceConflicts, "force", false, forceHelp)
 	fs.BoolVar(&o.CleanupOnFail, "cleanup-on-fail", false, "allow deletion of new resources created in this rollback when rollback fails")
 	addHistoryMaxFlag(fs, &o.HistoryMax)
 	fs.BoolVar(&o.DryRun, "dry-run", false, "simulate a rollback")

@@ -75,6 +75,7 @@ func NewRootCommand(streams IO) *cobra.Command {
 		newVerifyCommand(streams),
 	)
 	addPluginCommands(root, streams)
+	wireCompletions(root)
 	return root
 }
 

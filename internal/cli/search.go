@@ -61,17 +61,16 @@ chart is shown; --version takes a SemVer constraint.`,
 					_, err := fmt.Fprintln(w, "No results found")
 					return err
 				}
-				tw := newTable(w)
-				fmt.Fprintln(tw, "NAME\tCHART VERSION\tAPP VERSION\tDESCRIPTION")
+				t := helmTable(maxColWidth, "NAME", "CHART VERSION", "APP VERSION", "DESCRIPTION")
 				for _, it := range items {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", clip(it.Name, maxColWidth), clip(it.Version, maxColWidth), clip(it.AppVersion, maxColWidth), clip(it.Description, maxColWidth))
+					t.AddRow(it.Name, it.Version, it.AppVersion, it.Description)
 				}
-				return tw.Flush()
+				return writeHelmTable(w, t)
 			})
 		},
 	}
 	fs := cmd.Flags()
-	addOutputFlag(fs, &output)
+	addOutputFlag(cmd.Flags(), &output)
 	fs.BoolVarP(&opts.Regexp, "regexp", "r", false, "use regular expressions for searching repositories you have added")
 	fs.BoolVarP(&opts.Versions, "versions", "l", false, "show the long listing, with each version of each chart on its own line, for repositories you have added")
 	fs.BoolVar(&opts.Devel, "devel", false, "use development versions (alpha, beta, and release candidate releases), too. Equivalent to version '>0.0.0-0'. If --version is set, this is ignored")
@@ -79,16 +78,4 @@ chart is shown; --version takes a SemVer constraint.`,
 	fs.UintVar(&maxColWidth, "max-col-width", 50, "maximum column width for output table")
 	fs.BoolVar(&failOnNoResult, "fail-on-no-result", false, "search fails if no results are found")
 	return cmd
-}
-
-// clip shortens s to width runes with "..." as Helm's tables do; 0 keeps it.
-func clip(s string, width uint) string {
-	r := []rune(s)
-	if width == 0 || uint(len(r)) <= width {
-		return s
-	}
-	if width <= 3 {
-		return string(r[:width])
-	}
-	return string(r[:width-3]) + "..."
 }

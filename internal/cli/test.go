@@ -15,6 +15,7 @@ import (
 func newTestCommand(streams IO) *cobra.Command {
 	var o release.TestOptions
 	var filters []string
+	var hideNotes bool
 	cmd := &cobra.Command{
 		Use:   "test RELEASE",
 		Short: "Run the tests of a release",
@@ -33,7 +34,7 @@ the named tests, --filter '!name=NAME' skips them.`,
 			}
 			rel, err := release.Test(cmd.Context(), cfg, ns, args[0], o)
 			if rel != nil {
-				err = errors.Join(err, printRelease(streams.Out, rel, statusOptions{}))
+				err = errors.Join(err, printRelease(streams.Out, rel, statusOptions{hideNotes: hideNotes, debug: envSettings(cmd).Debug}))
 			}
 			return err
 		},
@@ -41,6 +42,7 @@ the named tests, --filter '!name=NAME' skips them.`,
 	fs := cmd.Flags()
 	addRecoverPendingFlag(fs)
 	fs.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "time to wait for any individual Kubernetes operation (like Jobs for hooks)")
+	fs.BoolVar(&hideNotes, "hide-notes", false, "if set, do not show notes in test output. Does not affect presence in chart metadata")
 	fs.StringSliceVar(&filters, "filter", nil, `specify tests by attribute (currently "name") using attribute=value syntax or '!attribute=value' to exclude a test (can specify multiple or separate values with commas: name=test1,name=test2)`)
 	return cmd
 }

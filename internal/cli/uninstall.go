@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -9,8 +11,14 @@ import (
 	"github.com/kpkg/kpkg/pkg/release"
 )
 
+// cascadeModes are the values of --cascade; kpkg's cluster client deletes
+// with background propagation only.
+var cascadeModes = []string{"background", "foreground", "orphan"}
+
 func newUninstallCommand(streams IO) *cobra.Command {
 	var o release.UninstallOptions
+	var ignoreNotFound bool
+	var cascade string
 	cmd := &cobra.Command{
 		Use:     "uninstall RELEASE_NAME [...]",
 		Aliases: []string{"del", "delete", "un"},
@@ -20,12 +28,21 @@ annotated helm.sh/resource-policy: keep) and its revisions, or with
 --keep-history mark it uninstalled so it can be rolled back.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkCascade(cascade); err != nil {
+				return err
+			}
 			cfg, ns, err := kubeOf(cmd).releaseConfig(streams)
 			if err != nil {
 				return err
 			}
 			for _, name := range args {
 				res, err := release.Uninstall(cmd.Context(), cfg, ns, name, o)
+				if ignoreNotFound && !o.DryRun && errors.Is(err, release.ErrNotFound) {
+					// As Helm: a release that is not there counts as
+					// uninstalled.
+					fmt.Fprintf(streams.Out, "release %q uninstalled\n", name)
+					continue
+				}
 				if err != nil {
 					return err
 				}
@@ -54,5 +71,20 @@ annotated helm.sh/resource-policy: keep) and its revisions, or with
 	fs.BoolVar(&o.NoHooks, "no-hooks", false, "prevent hooks from running during uninstallation")
 	fs.StringVar(&o.Description, "description", "", "add a custom description")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "simulate a uninstall")
+	fs.BoolVar(&ignoreNotFound, "ignore-not-found", false, `Treat "release not found" as a successful uninstall`)
+	fs.StringVar(&cascade, "cascade", "background", `Must be "background", "orphan", or "foreground". Selects the deletion cascading strategy for the dependents. Defaults to background. kpkg supports background only`)
 	return cmd
+}
+
+// checkCascade accepts --cascade's values and refuses the two kpkg cannot
+// honour: deleting with background propagation instead of orphaning would
+// delete the dependents the user asked to keep.
+func checkCascade(mode string) error {
+	if !slices.Contains(cascadeModes, mode) {
+		return fmt.Errorf("invalid cascade value (%s). Must be \"background\", \"foreground\", or \"orphan\"", mode)
+	}
+	if mode != "background" {
+		return fmt.Errorf("--cascade=%s is not supported: kpkg deletes a release's objects with background propagation only (--cascade=background, the default)", mode)
+	}
+	return nil
 }

@@ -39,6 +39,7 @@ over the new chart's defaults.`,
 	}
 	fs := cmd.Flags()
 	f.installFlags.register(fs)
+	f.registerHideSecret(fs)
 	f.registerValueModes(fs)
 	addHistoryMaxFlag(fs, &f.historyMax)
 	fs.BoolVar(&f.cleanupOnFail, "cleanup-on-fail", false, "allow deletion of new resources created in this upgrade when upgrade fails")
@@ -85,11 +86,13 @@ func runUpgrade(cmd *cobra.Command, streams IO, f *upgradeFlags, name, ref strin
 		return err
 	}
 	if f.output == "table" {
-		verb := "upgraded"
+		// Helm says which way an upgrade --install went: before an
+		// install, after an upgrade.
 		if rel.Version == 1 || rel.Info.Description == "Install complete" {
-			verb = "installed"
+			fmt.Fprintf(streams.Out, "Release %q does not exist. Installing it now.\n", name)
+		} else {
+			fmt.Fprintf(streams.Out, "Release %q has been upgraded. Happy Helming!\n", name)
 		}
-		fmt.Fprintf(streams.Out, "Release %q has been %s.\n", name, verb)
 	}
-	return f.print(streams, rel, p.dryRun)
+	return f.print(cmd, streams, rel)
 }

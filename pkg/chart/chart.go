@@ -37,6 +37,9 @@ type Chart struct {
 
 	parent       *Chart
 	dependencies []*Chart
+	// fromPath marks a file:// dependency attached from its path because
+	// the parent's charts/ directory does not vendor it.
+	fromPath bool
 }
 
 // Name is the chart's name from Chart.yaml (an alias replaces it once the
@@ -64,6 +67,12 @@ func (c *Chart) AddDependency(charts ...*Chart) {
 		c.dependencies = append(c.dependencies, sub)
 	}
 }
+
+// LoadedFromPath reports whether c is a file:// dependency that was loaded
+// from its path because its parent's charts/ directory does not vendor it.
+// Helm does not see such a subchart: its package and lint count it as
+// missing.
+func (c *Chart) LoadedFromPath() bool { return c.fromPath }
 
 // Parent is the chart that holds c, nil for the root.
 func (c *Chart) Parent() *Chart { return c.parent }

@@ -232,4 +232,23 @@ func TestLocalFileDependencyResolved(t *testing.T) {
 	if got := c.Dependencies()[0].FullPath(); got != "demo/charts/db" {
 		t.Errorf("full path = %s", got)
 	}
+	// Loaded from its path, not vendored: what Helm's package counts as
+	// missing.
+	if !c.Dependencies()[0].LoadedFromPath() {
+		t.Error("the file:// dependency is not marked as loaded from its path")
+	}
+	var missing *chart.MissingDependenciesError
+	if err := chart.CheckVendoredDependencies(c); !errors.As(err, &missing) || strings.Join(missing.Missing, ",") != "db" {
+		t.Errorf("CheckVendoredDependencies = %v", err)
+	}
+	// Once vendored, the copy in charts/ wins and counts.
+	if err := os.CopyFS(filepath.Join(root, "app", "charts", "db"), os.DirFS(filepath.Join(root, "db"))); err != nil {
+		t.Fatal(err)
+	}
+	if c, err = chart.Load(filepath.Join(root, "app")); err != nil {
+		t.Fatal(err)
+	}
+	if c.Dependencies()[0].LoadedFromPath() || chart.CheckVendoredDependencies(c) != nil {
+		t.Errorf("vendored dependency: from path %v, %v", c.Dependencies()[0].LoadedFromPath(), chart.CheckVendoredDependencies(c))
+	}
 }

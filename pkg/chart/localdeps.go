@@ -27,9 +27,21 @@ func resolveLocalDependencies(c *Chart, dir string) error {
 		if sub.Name() != dep.Name {
 			return &FileError{Path: filepath.Join(dir, "Chart.yaml"), Err: fmt.Errorf("dependency %q points at %s, which holds chart %q", dep.Name, dep.Repository, sub.Name())}
 		}
+		sub.fromPath = true
 		c.AddDependency(sub)
 	}
 	return nil
+}
+
+// providesDependency reports whether a subchart named name is attached;
+// fromPath says whether one loaded from a file:// path counts.
+func (c *Chart) providesDependency(name string, fromPath bool) bool {
+	for _, d := range c.dependencies {
+		if d.Name() == name && (fromPath || !d.fromPath) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Chart) hasSubchart(name string) bool {
@@ -43,9 +55,20 @@ func (c *Chart) hasSubchart(name string) bool {
 
 // CheckDependencies reports declared dependencies that no subchart provides.
 func CheckDependencies(c *Chart) error {
+	return checkDependencies(c, true)
+}
+
+// CheckVendoredDependencies reports declared dependencies that the chart's
+// charts/ directory does not hold, counting a file:// dependency loaded
+// from its path as missing: what Helm requires before it packages a chart.
+func CheckVendoredDependencies(c *Chart) error {
+	return checkDependencies(c, false)
+}
+
+func checkDependencies(c *Chart, fromPath bool) error {
 	var missing []string
 	for _, dep := range c.Metadata.Dependencies {
-		if dep != nil && !c.hasSubchart(dep.Name) {
+		if dep != nil && !c.providesDependency(dep.Name, fromPath) {
 			missing = append(missing, dep.Name)
 		}
 	}

@@ -33,13 +33,19 @@ func checkChartfile(src *source, rep *report) {
 		rep.add(Error, chartFile, "unable to parse YAML\n\t%v", err)
 		return
 	}
+	// The loader reads an unquoted 1.0 as the string "1.0"; Helm's lint
+	// still wants version and appVersion written as strings.
+	var raw map[string]any
+	_ = yaml.Unmarshal(data, &raw)
 	for _, check := range []struct {
 		sev Severity
 		fn  func(*chart.Metadata) error
 	}{
 		{Error, checkChartName},
 		{Error, checkChartAPIVersion},
+		{Error, func(*chart.Metadata) error { return checkStringField(raw, "version") }},
 		{Error, checkChartVersion},
+		{Error, func(*chart.Metadata) error { return checkStringField(raw, "appVersion") }},
 		{Error, checkMaintainers},
 		{Error, checkSources},
 		{Info, checkIconPresent},
@@ -82,8 +88,31 @@ func checkChartVersion(md *chart.Metadata) error {
 	if err != nil {
 		return fmt.Errorf("version '%s' is not a valid SemVer", md.Version)
 	}
-	if v.Major() == 0 && v.Minor() == 0 && v.Patch() == 0 && v.Prerelease() == "" {
-		return fmt.Errorf("version %s must be greater than 0.0.0", md.Version)
+	// Helm's rule: above 0.0.0-0, the lowest version there is, so 0.0.0
+	// passes and 0.0.0-0 does not.
+	if ok, msgs := aboveLowestVersion.Validate(v); !ok && len(msgs) > 0 {
+		return fmt.Errorf("version %v", msgs[0])
+	}
+	return nil
+}
+
+var aboveLowestVersion = func() *semver.Constraints {
+	c, err := semver.NewConstraint(">0.0.0-0")
+	if err != nil {
+		panic(err)
+	}
+	return c
+}()
+
+// checkStringField fails when Chart.yaml sets key to something other than
+// a string, naming the type as YAML decoding gives it (float64 for 1.0).
+func checkStringField(raw map[string]any, key string) error {
+	v, ok := raw[key]
+	if !ok {
+		return nil
+	}
+	if _, isString := v.(string); !isString {
+		return fmt.Errorf("%s should be of type string but it's of type %T", key, v)
 	}
 	return nil
 }

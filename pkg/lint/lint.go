@@ -69,7 +69,9 @@ func Lint(ctx context.Context, path string, opts Options) (*Result, error) {
 }
 
 // checkDependencies compares Chart.yaml's dependencies with the subcharts
-// the chart actually holds.
+// the chart actually holds. A file:// dependency that charts/ does not
+// vendor is rendered from its path, but counts as missing, as in Helm:
+// Helm's install and package would not find it.
 func checkDependencies(c *chart.Chart, rep *report) {
 	declared := map[string]bool{}
 	for _, d := range c.Metadata.Dependencies {
@@ -80,7 +82,9 @@ func checkDependencies(c *chart.Chart, rep *report) {
 	present := map[string]bool{}
 	var undeclared, missing []string
 	for _, sub := range c.Dependencies() {
-		present[sub.Name()] = true
+		if !sub.LoadedFromPath() {
+			present[sub.Name()] = true
+		}
 		if !declared[sub.Name()] {
 			undeclared = append(undeclared, sub.Name())
 		}

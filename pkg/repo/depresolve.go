@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/Masterminds/semver/v3"
+
 	"github.com/kpkg/kpkg/pkg/chart"
 )
 
@@ -185,4 +187,9 @@ func outdatedArchives(chartsDir, name string, fresh map[string]bool) []string {
 		out = append(out, m)
 	}
 	return out
+}
+
+func looksLikeVersion(s string) bool {
+	_, err := semver.NewVersion(s)
+	return err == nil
 }

@@ -109,20 +109,24 @@ func UpdateDependencies(ctx context.Context, dir string, opts DependencyOptions)
 		opts.log("No dependencies found in %s", filepath.Join(dir, "Chart.yaml"))
 		return nil
 	}
+	req, err := resolveRepoNames(cf.md.Dependencies, opts.Paths)
+	if err != nil {
+		return err
+	}
 	if !opts.SkipRefresh {
-		if err := refreshDependencyRepos(ctx, cf.md.Dependencies, opts); err != nil {
+		if err := refreshDependencyRepos(ctx, req, opts); err != nil {
 			return err
 		}
 	}
 	r := &resolver{dir: dir, opts: opts}
-	locked, archives, err := r.resolveAll(ctx, cf.md.Dependencies, false)
+	locked, archives, err := r.resolveAll(ctx, req, false)
 	if err != nil {
 		return err
 	}
-	if err := vendor(dir, cf.md.Dependencies, archives, opts); err != nil {
+	if err := vendor(dir, req, archives, opts); err != nil {
 		return err
 	}
-	return writeLock(cf, locked, opts)
+	return writeLock(cf, req, locked)
 }
 
 // BuildDependencies vendors exactly the versions Chart.lock records. It
@@ -137,7 +141,11 @@ func BuildDependencies(ctx context.Context, dir string, opts DependencyOptions) 
 		opts.log("No %s found in %s: resolving dependencies as 'dependency update' does", cf.lockName, dir)
 		return UpdateDependencies(ctx, dir, opts)
 	}
-	sum, err := hashDependencies(cf.md.Dependencies, cf.lock.Dependencies)
+	req, err := resolveRepoNames(cf.md.Dependencies, opts.Paths)
+	if err != nil {
+		return err
+	}
+	sum, err := hashDependencies(req, cf.lock.Dependencies)
 	if err != nil {
 		return err
 	}
@@ -153,9 +161,10 @@ func BuildDependencies(ctx context.Context, dir string, opts DependencyOptions) 
 }
 
 // writeLock writes the lock file unless its digest is unchanged, which
-// keeps "generated" stable across no-op updates as Helm does.
-func writeLock(cf *chartFiles, locked []*chart.Dependency, opts DependencyOptions) error {
-	sum, err := hashDependencies(cf.md.Dependencies, locked)
+// keeps "generated" stable across no-op updates as Helm does. req are the
+// declared dependencies with repository names resolved.
+func writeLock(cf *chartFiles, req, locked []*chart.Dependency) error {
+	sum, err := hashDependencies(req, locked)
 	if err != nil {
 		return err
 	}
@@ -199,6 +208,43 @@ func refreshDependencyRepos(ctx context.Context, deps []*chart.Dependency, opts 
 		opts.log("...Successfully got an update from the %q chart repository", r.Name)
 	}
 	return nil
+}
+
+// resolveRepoNames returns copies of deps in which a repository given by
+// name ("@name" or "alias:name") is replaced by that repository's URL,
+// as Helm resolves them before it locks and hashes: Chart.lock records the
+// URL, and its digest covers the dependencies with URLs, so each tool's
+// lock is the other's. A name repositories.yaml does not define is an
+// error naming every such repository.
+func resolveRepoNames(deps []*chart.Dependency, p Paths) ([]*chart.Dependency, error) {
+	var rf *RepoFile
+	var missing []string
+	out := make([]*chart.Dependency, len(deps))
+	for i, d := range deps {
+		if d == nil {
+			continue
+		}
+		c := *d
+		out[i] = &c
+		if !strings.HasPrefix(d.Repository, "@") && !strings.HasPrefix(d.Repository, "alias:") {
+			continue
+		}
+		if rf == nil {
+			var err error
+			if rf, err = LoadRepoFile(p.RepositoryConfig); err != nil {
+				return nil, err
+			}
+		}
+		if e := configuredRepo(rf, d.Repository); e != nil {
+			c.Repository = e.URL
+			continue
+		}
+		missing = append(missing, d.Repository)
+	}
+	if len(missing) > 0 {
+		return nil, &NoRepoDefinitionError{Repository: strings.Join(missing, ", ")}
+	}
+	return out, nil
 }
 
 // configuredRepo finds the repositories.yaml entry a dependency's

@@ -3,6 +3,7 @@ package repo_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -72,11 +73,17 @@ func TestDependencyUpdateBuildList(t *testing.T) {
 		t.Fatal(err)
 	}
 	lock := readLock(t, dir)
-	for _, d := range lock.Dependencies {
-		alias := aliasFor(deps, d)
-		if d.Version != want[alias] {
+	if len(lock.Dependencies) != len(deps) {
+		t.Fatalf("locked %d dependencies, want %d", len(lock.Dependencies), len(deps))
+	}
+	for i, d := range lock.Dependencies {
+		if alias := deps[i].Alias; d.Version != want[alias] {
 			t.Errorf("locked %s (%s) at %s, want %s", d.Name, d.Repository, d.Version, want[alias])
 		}
+	}
+	// As Helm, a repository given by name is locked by its URL.
+	if got := lock.Dependencies[1].Repository; got != url {
+		t.Errorf("@stable locked as %q, want its URL %q", got, url)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "charts", "demo-0.0.1.tgz")); !os.IsNotExist(err) {
 		t.Error("outdated archive was kept")
@@ -92,11 +99,11 @@ func TestDependencyUpdateBuildList(t *testing.T) {
 	if err := chart.CheckDependencies(c); err != nil {
 		t.Error(err)
 	}
-	statuses, extra, err := repo.ListDependencies(dir)
-	if err != nil || len(extra) != 0 {
-		t.Fatalf("list: %v, extra %v", err, extra)
+	list, err := repo.ListDependencies(dir)
+	if err != nil || len(list.Strays) != 0 {
+		t.Fatalf("list: %v, strays %v", err, list)
 	}
-	for _, s := range statuses {
+	for _, s := range list.Dependencies {
 		if s.Status != "ok" && s.Status != "too many matches" {
 			t.Errorf("status of %s %s = %s", s.Name, s.Version, s.Status)
 		}
@@ -158,15 +165,6 @@ func readLock(t *testing.T, dir string) *chart.Lock {
 	return lock
 }
 
-func aliasFor(deps []*chart.Dependency, d *chart.Dependency) string {
-	for _, x := range deps {
-		if x.Repository == d.Repository {
-			return x.Alias
-		}
-	}
-	return ""
-}
-
 func TestPackageCommandOptions(t *testing.T) {
 	ctx := context.Background()
 	dest := t.TempDir()
@@ -187,5 +185,24 @@ func TestPackageCommandOptions(t *testing.T) {
 	}
 	if _, err := repo.Package(ctx, demoChart, repo.PackageOptions{Version: "not-semver", DestDir: dest}); err == nil || !strings.Contains(err.Error(), "not SemVer") {
 		t.Errorf("bad --version: %v", err)
+	}
+}
+
+// TestPackageRefusesUnvendoredDependencies: as Helm's, package needs every
+// declared dependency in charts/; a file:// one loaded from its path does
+// not count, and DependencyUpdate vendors it first.
+func TestPackageRefusesUnvendoredDependencies(t *testing.T) {
+	ctx := context.Background()
+	dir := parentChart(t, []*chart.Dependency{{Name: "demo", Version: "1.2.3", Repository: "file://../demo-local"}})
+	_, err := repo.Package(ctx, dir, repo.PackageOptions{DestDir: t.TempDir()})
+	var missing *chart.MissingDependenciesError
+	if !errors.As(err, &missing) || strings.Join(missing.Missing, ",") != "demo" {
+		t.Fatalf("package of an unvendored file:// dependency: %v", err)
+	}
+	if _, err := repo.Package(ctx, dir, repo.PackageOptions{DestDir: t.TempDir(), DependencyUpdate: true, Dependencies: repo.DependencyOptions{Paths: testPaths(t)}}); err != nil {
+		t.Fatalf("package -u: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "charts", "demo-1.2.3.tgz")); err != nil {
+		t.Errorf("package -u did not vendor the dependency: %v", err)
 	}
 }

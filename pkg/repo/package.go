@@ -58,7 +58,9 @@ func Package(ctx context.Context, chartDir string, opts PackageOptions) (string,
 	if opts.AppVersion != "" {
 		c.Metadata.AppVersion = opts.AppVersion
 	}
-	if err := chart.CheckDependencies(c); err != nil {
+	// As Helm, every declared dependency must be in charts/: one loaded
+	// from its file:// path would not be in the archive Helm writes.
+	if err := chart.CheckVendoredDependencies(c); err != nil {
 		return "", err
 	}
 	dest := opts.DestDir

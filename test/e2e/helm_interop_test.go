@@ -24,7 +24,7 @@ func TestHelmInstallKpkgOperates(t *testing.T) {
 			t.Errorf("kpkg list = %q, want hr", got)
 		}
 		wantHistory(t, ns, "hr", "1:deployed")
-		status := mustKpkg(t, ns, "status", "hr").stdout
+		status := mustKpkg(t, ns, "status", "hr", "--show-resources").stdout
 		for _, want := range []string{"STATUS: deployed", "REVISION: 1", "hr-config"} {
 			if !strings.Contains(status, want) {
 				t.Errorf("kpkg status lacks %q:\n%s", want, status)

@@ -44,7 +44,7 @@ func TestRetiredAPIs(t *testing.T) {
 		return apierrors.IsNotFound(err)
 	})
 
-	r := mustKpkg(t, ns, "status", "old")
+	r := mustKpkg(t, ns, "status", "old", "--show-resources")
 	if !strings.Contains(r.stdout, "STATUS: deployed") {
 		t.Errorf("status after the API change:\n%s", r.stdout)
 	}

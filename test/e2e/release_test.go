@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -183,7 +184,7 @@ func checkReadCommands(t *testing.T, ns string) {
 		t.Errorf("list --offset 1 with one release = %q", names)
 	}
 	r = mustKpkg(t, ns, "list", "--time-format", "2006", "--no-headers")
-	if year := fmt.Sprint(time.Now().Year()); !strings.Contains(r.stdout, " "+year+" ") {
+	if year := fmt.Sprint(time.Now().Year()); !slices.Contains(strings.Fields(r.stdout), year) {
 		t.Errorf("list --time-format 2006 does not show the year %s:\n%s", year, r.stdout)
 	}
 
@@ -191,7 +192,7 @@ func checkReadCommands(t *testing.T, ns string) {
 		Info      struct{ Status string }
 		Resources []struct{ Kind, Name, Status string }
 	}
-	r = mustKpkg(t, ns, "status", "web", "-o", "json")
+	r = mustKpkg(t, ns, "status", "web", "-o", "json", "--show-resources")
 	if err := json.Unmarshal([]byte(r.stdout), &status); err != nil {
 		t.Fatalf("status -o json: %v\n%s", err, r.stdout)
 	}
@@ -203,8 +204,11 @@ func checkReadCommands(t *testing.T, ns string) {
 			t.Errorf("%s %s is %s, want Current", res.Kind, res.Name, res.Status)
 		}
 	}
-	if r := mustKpkg(t, ns, "status", "web"); !strings.Contains(r.stdout, "RESOURCES:") || !strings.Contains(r.stdout, "Deployment") {
+	if r := mustKpkg(t, ns, "status", "web", "--show-resources"); !strings.Contains(r.stdout, "RESOURCES:") || !strings.Contains(r.stdout, "Deployment") {
 		t.Errorf("status table lacks resources:\n%s", r.stdout)
+	}
+	if r := mustKpkg(t, ns, "status", "web"); strings.Contains(r.stdout, "RESOURCES:") {
+		t.Errorf("status without --show-resources lists resources, which Helm does not:\n%s", r.stdout)
 	}
 
 	tests := []struct {
