@@ -16,6 +16,8 @@ import (
 
 // installFlags are shared by install and upgrade.
 type installFlags struct {
+	// replace is install's --replace.
+	replace bool
 	renderFlags
 	output          outputFormat
 	createNamespace bool
@@ -139,13 +141,12 @@ func (f *installFlags) print(cmd *cobra.Command, streams IO, rel *release.Releas
 func newInstallCommand(streams IO) *cobra.Command {
 	f := &installFlags{}
 	var names nameFlags
-	var replace bool
 	cmd := &cobra.Command{
 		Use:   "install [NAME] CHART",
 		Short: "Install a chart into the cluster as a new release",
 		Long: `Install a chart into the cluster as a new release.
 
-Objects are applied server-side (field manager "kpkg") in Helm's kind order,
+Objects are applied server-side (Helm's field manager "helm") in Helm's kind order,
 and the release is recorded as revision 1. With --wait, kpkg waits until
 every object is ready and stops at once, with the reason, when a pod crash
 loops, cannot pull its image or cannot be scheduled, or a Job fails.`,
@@ -165,7 +166,7 @@ loops, cannot pull its image or cannot be scheduled, or a Job fails.`,
 	f.register(fs)
 	f.registerHideSecret(fs)
 	names.register(fs)
-	fs.BoolVar(&replace, "replace", false, "re-use the given name, only if that name is a deleted release which remains in the history (kpkg re-uses such a name with or without this flag; a name whose newest revision failed is refused: upgrade it)")
+	fs.BoolVar(&f.replace, "replace", false, "re-use the given name, only if that name is a deleted release which remains in the history. This is unsafe in production")
 	return cmd
 }
 
@@ -186,6 +187,6 @@ func (f *installFlags) installOptions(name string, p *prepared) release.InstallO
 		Name: name, Namespace: p.namespace, Render: p.render, PostRender: f.postRender.options(), CreateNamespace: f.createNamespace,
 		Description: f.description, Wait: f.wait || f.atomic, WaitForJobs: f.waitForJobs, Timeout: f.timeout,
 		Atomic: f.atomic, DryRun: p.dryRun, NoHooks: f.noHooks, SkipCRDs: f.skipCRDs,
-		TakeOwnership: f.takeOwnership, ForceConflicts: f.forceConflicts || f.force, Labels: f.labels,
+		TakeOwnership: f.takeOwnership, ForceConflicts: f.forceConflicts || f.force, Replace: f.replace, Labels: f.labels,
 	}
 }

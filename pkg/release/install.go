@@ -40,6 +40,10 @@ type InstallOptions struct {
 	TakeOwnership  bool
 	ForceConflicts bool
 	Labels         map[string]string
+	// Replace reuses the name of a release whose newest revision failed,
+	// as a new revision after it (Helm's --replace); an uninstalled
+	// release's name is reused either way.
+	Replace bool
 }
 
 func (o InstallOptions) deploy() deployOptions {
@@ -93,7 +97,7 @@ func (c *Config) dryRunInstall(ctx context.Context, ch *chart.Chart, vals map[st
 
 // install runs with the lock held.
 func (c *Config) install(ctx context.Context, ch *chart.Chart, vals map[string]any, o InstallOptions) (*Release, error) {
-	version, err := c.nextInstallVersion(ctx, o.Namespace, o.Name)
+	version, err := c.nextInstallVersion(ctx, o.Namespace, o.Name, o.Replace)
 	if err != nil {
 		return nil, err
 	}
@@ -140,8 +144,9 @@ func (c *Config) installObjects(ctx context.Context, rel *Release, crds []chart.
 }
 
 // nextInstallVersion is 1 for a new name, or the next revision after an
-// uninstalled release whose history was kept.
-func (c *Config) nextInstallVersion(ctx context.Context, namespace, name string) (int, error) {
+// uninstalled release whose history was kept (or, with replace, a failed
+// one).
+func (c *Config) nextInstallVersion(ctx context.Context, namespace, name string, replace bool) (int, error) {
 	revs, err := c.Store.revisions(ctx, namespace, name)
 	if errors.Is(err, ErrNotFound) {
 		return 1, nil
@@ -150,7 +155,7 @@ func (c *Config) nextInstallVersion(ctx context.Context, namespace, name string)
 		return 0, err
 	}
 	last := revs[len(revs)-1]
-	if last.Status != StatusUninstalled {
+	if last.Status != StatusUninstalled && !(replace && last.Status == StatusFailed) {
 		return 0, &NameInUseError{Name: name, Namespace: namespace, Status: last.Status, Version: last.Version}
 	}
 	return last.Version + 1, nil

@@ -57,3 +57,19 @@ func TestInstallDryRunStoresNothing(t *testing.T) {
 		t.Errorf("a dry run created objects")
 	}
 }
+
+// --replace reuses the name of a failed release, as the next revision.
+func TestInstallReplacesAFailedRelease(t *testing.T) {
+	e := newTestEnv(t)
+	e.install("other", nil)
+	if _, err := Install(context.Background(), e.cfg, e.chart(), map[string]any{"configName": "other-config"}, InstallOptions{Name: "web", Namespace: testNS}); err == nil {
+		t.Fatal("installing onto another release's object succeeded")
+	}
+	if _, err := Install(context.Background(), e.cfg, e.chart(), nil, InstallOptions{Name: "web", Namespace: testNS}); !errors.As(err, new(*NameInUseError)) {
+		t.Fatalf("install over a failed release without --replace = %v", err)
+	}
+	rel, err := Install(context.Background(), e.cfg, e.chart(), nil, InstallOptions{Name: "web", Namespace: testNS, Replace: true})
+	if err != nil || rel.Version != 2 || e.statuses("web") != "1:failed 2:deployed" {
+		t.Errorf("install --replace = %v, history %s", err, e.statuses("web"))
+	}
+}
