@@ -27,6 +27,10 @@ func (p *parser) flowNode(pos, end int) (any, int, error) {
 }
 
 func (p *parser) flowSequence(pos, end int) (any, int, error) {
+	if err := p.enter(); err != nil {
+		return nil, 0, err
+	}
+	defer p.leave()
 	seq := []any{}
 	q := p.skipSpaces(pos, end)
 	if q < end && p.src[q] == ']' {
@@ -46,6 +50,10 @@ func (p *parser) flowSequence(pos, end int) (any, int, error) {
 }
 
 func (p *parser) flowMapping(pos, end int) (any, int, error) {
+	if err := p.enter(); err != nil {
+		return nil, 0, err
+	}
+	defer p.leave()
 	m := map[string]any{}
 	q := p.skipSpaces(pos, end)
 	if q < end && p.src[q] == '}' {
