@@ -64,6 +64,13 @@ var hints = []func(error) string{
 		return ifAs(err, &e, "check --kubeconfig, --kube-context and KUBECONFIG")
 	},
 	func(err error) string {
+		var e *chart.LimitError
+		if errors.As(err, &e) {
+			return fmt.Sprintf("if you trust the chart, raise the limit with the environment variable %s", e.Env)
+		}
+		return ""
+	},
+	func(err error) string {
 		var e *chart.MissingDependenciesError
 		return ifAs(err, &e, "run 'kpkg dependency build'")
 	},
