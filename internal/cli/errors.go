@@ -154,6 +154,10 @@ var hints = []func(error) string{
 		return ""
 	},
 	func(err error) string {
+		var e *repo.TimeoutError
+		return ifAs(err, &e, "the server may be down or slow; 'kpkg repo add' and 'kpkg repo update' take --timeout to wait longer")
+	},
+	func(err error) string {
 		var e *provenance.KeyboxError
 		return ifAs(err, &e, `export the keys to a keyring file with "gpg --export" (public) or "gpg --export-secret-keys" (secret) and pass it with --keyring`)
 	},

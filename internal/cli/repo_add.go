@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,6 +18,7 @@ type repoAddFlags struct {
 	tlsFlags
 	passwordStdin bool
 	forceUpdate   bool
+	timeout       time.Duration
 }
 
 func newRepoAddCommand(streams IO) *cobra.Command {
@@ -43,7 +45,7 @@ func newRepoAddCommand(streams IO) *cobra.Command {
 				CertFile: f.certFile, KeyFile: f.keyFile, CAFile: f.caFile,
 				InsecureSkipTLSVerify: f.insecureSkipTLSVerify, PassCredentialsAll: f.passCredentials,
 			}
-			err := repo.AddRepo(cmd.Context(), f.paths(), e, repo.AddOptions{ForceUpdate: f.forceUpdate})
+			err := repo.AddRepo(cmd.Context(), f.paths(), e, repo.AddOptions{ForceUpdate: f.forceUpdate, Timeout: f.timeout})
 			if errors.Is(err, repo.ErrRepoExistsSame) {
 				fmt.Fprintf(streams.Out, "%q already exists with the same configuration, skipping\n", e.Name)
 				return nil
@@ -60,6 +62,7 @@ func newRepoAddCommand(streams IO) *cobra.Command {
 	f.tlsFlags.register(fs)
 	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "read chart repository password from stdin")
 	fs.BoolVar(&f.forceUpdate, "force-update", false, "replace (overwrite) the repo if it already exists")
+	fs.DurationVar(&f.timeout, "timeout", repo.DefaultTimeout, "time to wait for the index file download to complete")
 	_ = fs.MarkHidden("plain-http")
 	return cmd
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -12,6 +13,7 @@ import (
 func newRepoUpdateCommand(streams IO) *cobra.Command {
 	var paths repoPathFlags
 	var failOnError bool
+	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:     "update [REPO1 [REPO2 ...]]",
 		Aliases: []string{"up"},
@@ -20,7 +22,7 @@ func newRepoUpdateCommand(streams IO) *cobra.Command {
 named ones. Each index is validated before it replaces the cached copy.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fmt.Fprintln(streams.Out, "Hang tight while we grab the latest from your chart repositories...")
-			results, err := repo.UpdateRepos(cmd.Context(), paths.paths(), args...)
+			results, err := repo.UpdateReposWithOptions(cmd.Context(), paths.paths(), repo.UpdateOptions{Timeout: timeout}, args...)
 			if err != nil {
 				return err
 			}
@@ -42,5 +44,6 @@ named ones. Each index is validated before it replaces the cached copy.`,
 	}
 	paths.register(cmd.Flags())
 	cmd.Flags().BoolVar(&failOnError, "fail-on-repo-update-fail", false, "update fails if any of the repository updates fail")
+	cmd.Flags().DurationVar(&timeout, "timeout", repo.DefaultTimeout, "time to wait for the index file download to complete")
 	return cmd
 }
