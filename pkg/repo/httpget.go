@@ -42,6 +42,11 @@ const DefaultTimeout = 120 * time.Second
 const (
 	maxIndexSize = 512 << 20
 	maxChartSize = 100 << 20
+	// maxManifestSize bounds an OCI manifest and each page of a tag list
+	// (oras-go's own default).
+	maxManifestSize = 4 << 20
+	// maxTags bounds a registry's tag list, over all its pages.
+	maxTags = 100_000
 )
 
 // httpClient builds a client honouring a's TLS settings and the proxy
