@@ -106,6 +106,11 @@ func (p *parser) mapping(indent, pos int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		if p.strict {
+			if _, dup := m[key]; dup {
+				return nil, errDecline
+			}
+		}
 		m[key] = v
 		p.skipBlank()
 		if p.i == len(p.lines) {

@@ -99,6 +99,11 @@ func (p *parser) flowMapping(pos, end int) (any, int, error) {
 		if err != nil {
 			return nil, 0, err
 		}
+		if p.strict {
+			if _, dup := m[key]; dup {
+				return nil, 0, errDecline
+			}
+		}
 		m[key] = v
 		var closed bool
 		if q, closed, err = p.flowSeparator(next, end, '}'); err != nil || closed {

@@ -27,6 +27,9 @@ type parser struct {
 	lines []line
 	i     int // the line being parsed
 	depth int // collections open around the node being parsed
+	// strict declines duplicate keys, which sigs.k8s.io/yaml.UnmarshalStrict
+	// refuses and Unmarshal lets the last one win.
+	strict bool
 }
 
 // maxDepth is how deeply nested collections may be before the fast path
