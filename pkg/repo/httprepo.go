@@ -8,10 +8,10 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/kpkg/kpkg/pkg/internal/atomicfile"
+	"github.com/kpkg/kpkg/pkg/internal/parallel"
 )
 
 // AddOptions control AddRepo. The zero value refuses to replace a
@@ -142,16 +142,16 @@ func UpdateReposWithOptions(ctx context.Context, p Paths, opts UpdateOptions, na
 	}
 	results := make([]UpdateResult, len(entries))
 	fetched := make([]fetchedIndex, len(entries))
-	var wg sync.WaitGroup
+	var g parallel.Group
 	for i, e := range entries {
 		results[i] = UpdateResult{Name: e.Name, URL: e.URL}
 		a := e.Auth()
 		a.Timeout = opts.Timeout
-		wg.Go(func() {
+		g.Go(func() {
 			fetched[i].data, fetched[i].idx, results[i].Err = fetchIndex(ctx, e.URL, a, fmt.Sprintf("repository %q (%s)", e.Name, e.URL))
 		})
 	}
-	wg.Wait()
+	g.Wait()
 	err = withFileLock(ctx, p.lockFile(), func() error {
 		for i, e := range entries {
 			if results[i].Err == nil {
