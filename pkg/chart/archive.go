@@ -65,8 +65,8 @@ func (s *loadState) readArchive(origin string, r io.Reader) ([]*File, error) {
 			return nil, err
 		}
 		counted.entry = hdr.Name
-		data := make([]byte, hdr.Size)
-		if _, err := io.ReadFull(tr, data); err != nil {
+		data, err := readEntry(tr, hdr.Size)
+		if err != nil {
 			return nil, archiveReadError(origin, hdr.Name, err)
 		}
 		files = append(files, &File{Name: name, Data: bytes.TrimPrefix(data, utf8BOM)})
@@ -75,6 +75,23 @@ func (s *loadState) readArchive(origin string, r io.Reader) ([]*File, error) {
 		return nil, bad("", errors.New("archive holds no chart files"))
 	}
 	return files, nil
+}
+
+// readEntry reads an entry of size bytes. The size is the archive's word:
+// past 16 MiB (possible only with raised limits) the buffer grows with the
+// bytes that arrive instead of being allocated up front.
+func readEntry(r io.Reader, size int64) ([]byte, error) {
+	if size <= 16<<20 {
+		data := make([]byte, size)
+		_, err := io.ReadFull(r, data)
+		return data, err
+	}
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(io.LimitReader(r, size))
+	if err == nil && n < size {
+		err = io.ErrUnexpectedEOF
+	}
+	return buf.Bytes(), err
 }
 
 // archiveReadError reports a failure to read the archive: a limit passed
