@@ -152,7 +152,12 @@ func writeTree(t *testing.T, dir string, desc []byte) int {
 			continue
 		}
 		if isLink {
-			_ = os.Symlink(target, p)
+			// Links may point anywhere inside the test's directory (loops,
+			// other charts), never at the rest of the file system.
+			resolved := filepath.Join(filepath.Dir(p), target)
+			if !filepath.IsAbs(target) && strings.HasPrefix(resolved, filepath.Dir(dir)+string(filepath.Separator)) {
+				_ = os.Symlink(target, p)
+			}
 			continue
 		}
 		if os.WriteFile(p, body, 0o644) == nil {
