@@ -10,7 +10,7 @@ LDFLAGS   := -X github.com/kpkg/kpkg/internal/cli.version=$(VERSION) \
              -X github.com/kpkg/kpkg/internal/cli.gitTreeState=$(GIT_TREE)
 CORPUS    ?= $(abspath ../shared/corpus)
 
-.PHONY: all build test unit compat bench lint fmt clean demo
+.PHONY: all build test unit compat bench lint fmt clean demo fuzz
 
 # The local cluster harness (test/cluster) brings its own targets.
 -include test/cluster/cluster.mk
@@ -48,6 +48,22 @@ bench:
 	   $(GO) test ./test/bench -run '^$$' -bench 'Scaling' -benchtime 1x -count 1 -timeout 60m; \
 	   $(GO) test ./test/bench -run '^$$' -bench 'Scaling/.*/impl=kpkg' -benchtime 1x -count 6 -timeout 60m; } \
 	| tee bench.out | $(GO) run ./test/bench/benchtable
+
+# fuzz: every fuzz target of the module, one after the other, for FUZZTIME
+# each (go test ./... already runs each over its seed corpus). Inputs that
+# fail are written to the package's testdata/fuzz/<Target>/: keep them
+# there as regressions once fixed. FUZZPARALLEL is the number of fuzzing
+# workers per target.
+FUZZTIME     ?= 30s
+FUZZPARALLEL ?= 1
+fuzz:
+	@set -e; for file in $$(grep -rl --include='*_test.go' '^func Fuzz' pkg internal cmd | sort); do \
+	  for target in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
+	    echo "== ./$$(dirname $$file) $$target ($(FUZZTIME))"; \
+	    KPKG_CORPUS=$(CORPUS) $(GO) test ./$$(dirname $$file) -run '^$$' -fuzz "^$${target}\$$" \
+	      -fuzztime $(FUZZTIME) -fuzzminimizetime 5s -parallel $(FUZZPARALLEL); \
+	  done; \
+	done
 
 # demo: the Todo stack on a local cluster (install, status, upgrade,
 # rollback, history); leaves the cluster running.

@@ -64,6 +64,13 @@ var hints = []func(error) string{
 		return ifAs(err, &e, "check --kubeconfig, --kube-context and KUBECONFIG")
 	},
 	func(err error) string {
+		var e *chart.LimitError
+		if errors.As(err, &e) {
+			return fmt.Sprintf("if you trust the chart, raise the limit with the environment variable %s", e.Env)
+		}
+		return ""
+	},
+	func(err error) string {
 		var e *chart.MissingDependenciesError
 		return ifAs(err, &e, "run 'kpkg dependency build'")
 	},
@@ -149,6 +156,10 @@ var hints = []func(error) string{
 			return fmt.Sprintf("log in with 'kpkg registry login %s' or pass --username/--password", e.Host)
 		}
 		return ""
+	},
+	func(err error) string {
+		var e *repo.TimeoutError
+		return ifAs(err, &e, "the server may be down or slow; 'kpkg repo add' and 'kpkg repo update' take --timeout to wait longer")
 	},
 	func(err error) string {
 		var e *provenance.KeyboxError

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -20,6 +21,7 @@ type repoAddFlags struct {
 	// forced updates, which --force-update now asks for).
 	noUpdate             bool
 	allowDeprecatedRepos bool
+	timeout              time.Duration
 }
 
 // deletedRepos are the hosts of the official repositories that were
@@ -60,7 +62,7 @@ func newRepoAddCommand(streams IO) *cobra.Command {
 				CertFile: f.certFile, KeyFile: f.keyFile, CAFile: f.caFile,
 				InsecureSkipTLSVerify: f.insecureSkipTLSVerify, PassCredentialsAll: f.passCredentials,
 			}
-			err := repo.AddRepo(cmd.Context(), repoPaths(cmd), e, repo.AddOptions{ForceUpdate: f.forceUpdate})
+			err := repo.AddRepo(cmd.Context(), repoPaths(cmd), e, repo.AddOptions{ForceUpdate: f.forceUpdate, Timeout: f.timeout})
 			if errors.Is(err, repo.ErrRepoExistsSame) {
 				fmt.Fprintf(streams.Out, "%q already exists with the same configuration, skipping\n", e.Name)
 				return nil
@@ -78,6 +80,7 @@ func newRepoAddCommand(streams IO) *cobra.Command {
 	fs.BoolVar(&f.forceUpdate, "force-update", false, "replace (overwrite) the repo if it already exists")
 	fs.BoolVar(&f.noUpdate, "no-update", false, "Ignored. Formerly, it would disabled forced updates. It is deprecated by force-update.")
 	fs.BoolVar(&f.allowDeprecatedRepos, "allow-deprecated-repos", false, "by default, this command will not allow adding official repos that have been permanently deleted. This disables that behavior")
+	fs.DurationVar(&f.timeout, "timeout", repo.DefaultTimeout, "time to wait for the index file download to complete")
 	_ = fs.MarkHidden("plain-http")
 	return cmd
 }

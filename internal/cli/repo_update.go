@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -11,6 +12,7 @@ import (
 
 func newRepoUpdateCommand(streams IO) *cobra.Command {
 	var failOnError bool
+	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:     "update [REPO1 [REPO2 ...]]",
 		Aliases: []string{"up"},
@@ -19,7 +21,7 @@ func newRepoUpdateCommand(streams IO) *cobra.Command {
 named ones. Each index is validated before it replaces the cached copy.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fmt.Fprintln(streams.Out, "Hang tight while we grab the latest from your chart repositories...")
-			results, err := repo.UpdateRepos(cmd.Context(), repoPaths(cmd), args...)
+			results, err := repo.UpdateReposWithOptions(cmd.Context(), repoPaths(cmd), repo.UpdateOptions{Timeout: timeout}, args...)
 			if err != nil {
 				return err
 			}
@@ -40,5 +42,6 @@ named ones. Each index is validated before it replaces the cached copy.`,
 		},
 	}
 	cmd.Flags().BoolVar(&failOnError, "fail-on-repo-update-fail", false, "update fails if any of the repository updates fail")
+	cmd.Flags().DurationVar(&timeout, "timeout", repo.DefaultTimeout, "time to wait for the index file download to complete")
 	return cmd
 }

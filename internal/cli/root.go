@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -79,8 +80,15 @@ func NewRootCommand(streams IO) *cobra.Command {
 	return root
 }
 
-// Run executes kpkg with args and returns the process exit code.
-func Run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
+// Run executes kpkg with args and returns the process exit code. A panic
+// (a bug) becomes one line asking for a report, not a goroutine dump.
+func Run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintln(errOut, crashLine(v))
+			code = 1
+		}
+	}()
 	root := NewRootCommand(IO{In: in, Out: out, Err: errOut})
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -94,4 +102,17 @@ func Run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	msg, code := explain(err)
 	fmt.Fprintf(errOut, "Error: %s\n", msg)
 	return code
+}
+
+// reportURL is where bugs are reported.
+const reportURL = "https://github.com/kpkg/kpkg/issues"
+
+// crashLine is what kpkg prints for a panic: what broke, on one line, and
+// the request to report it.
+func crashLine(v any) string {
+	msg := strings.Join(strings.Fields(fmt.Sprint(v)), " ")
+	if len(msg) > 200 {
+		msg = msg[:197] + "..."
+	}
+	return fmt.Sprintf("Error: kpkg crashed (%s). This is a bug in kpkg: please report it at %s with the command you ran and kpkg version.", msg, reportURL)
 }

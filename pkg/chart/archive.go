@@ -7,44 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"strings"
 )
 
-// Limits on what a chart may hold; they bound memory when reading archives
-// from untrusted sources.
-const (
-	// MaxFileSize is the largest single file a chart may contain.
-	MaxFileSize = 5 << 20
-	// MaxChartSize is the largest total size of a chart's files.
-	MaxChartSize = 100 << 20
-)
-
-// LoadArchiveFile reads a chart from a .tgz file.
-func LoadArchiveFile(name string) (*Chart, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, fmt.Errorf("load chart: %w", err)
-	}
-	defer f.Close()
-	return LoadArchive(name, f)
-}
-
-// LoadArchive reads a chart from a gzipped tar stream; origin names it in
-// errors. The archive's single top-level directory is the chart root.
-func LoadArchive(origin string, r io.Reader) (*Chart, error) {
-	files, err := ReadArchive(origin, r)
-	if err != nil {
-		return nil, err
-	}
-	return LoadFiles(origin, files)
-}
-
-// ReadArchive extracts a chart archive into memory. It refuses entries that
-// would land outside the chart (absolute paths, "..", links), files over
-// MaxFileSize and archives over MaxChartSize in total.
-func ReadArchive(origin string, r io.Reader) ([]*File, error) {
+// readArchive extracts a chart archive into memory, charging every byte
+// inflated and every entry to the load's budget.
+func (s *loadState) readArchive(origin string, r io.Reader) ([]*File, error) {
 	bad := func(entry string, err error) error {
 		if entry == "" {
 			return &FileError{Path: origin, Err: err}
@@ -56,17 +25,21 @@ func ReadArchive(origin string, r io.Reader) ([]*File, error) {
 		return nil, bad("", fmt.Errorf("not a gzip archive: %w", err))
 	}
 	defer gz.Close()
-	tr := tar.NewReader(gz)
+	counted := &countingReader{r: gz, b: s.budget, origin: origin}
+	tr := tar.NewReader(counted)
 
 	var files []*File
-	var total int64
 	for {
+		counted.entry = ""
 		hdr, err := tr.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, bad("", fmt.Errorf("corrupt archive: %w", err))
+			return nil, archiveReadError(origin, "", err)
+		}
+		if err := s.budget.takeFile(origin, hdr.Name); err != nil {
+			return nil, err
 		}
 		switch hdr.Typeflag {
 		case tar.TypeDir, tar.TypeXGlobalHeader, tar.TypeXHeader:
@@ -84,27 +57,54 @@ func ReadArchive(origin string, r io.Reader) ([]*File, error) {
 		if name == "" {
 			continue
 		}
-		if hdr.Size > MaxFileSize {
-			return nil, bad(hdr.Name, fmt.Errorf("file is %d bytes, more than the %d allowed", hdr.Size, MaxFileSize))
+		if err := s.budget.fileTooLarge(origin, hdr.Name, hdr.Size); err != nil {
+			return nil, err
 		}
-		total += hdr.Size
-		if total > MaxChartSize {
-			return nil, bad("", fmt.Errorf("archive holds more than the %d bytes allowed", MaxChartSize))
+		// A size the budget cannot hold fails before anything is allocated.
+		if err := s.budget.wouldExceed(origin, hdr.Name, hdr.Size); err != nil {
+			return nil, err
 		}
-		var buf bytes.Buffer
-		n, err := io.Copy(&buf, io.LimitReader(tr, MaxFileSize+1))
+		counted.entry = hdr.Name
+		data, err := readEntry(tr, hdr.Size)
 		if err != nil {
-			return nil, bad(hdr.Name, fmt.Errorf("corrupt archive: %w", err))
+			return nil, archiveReadError(origin, hdr.Name, err)
 		}
-		if n > MaxFileSize {
-			return nil, bad(hdr.Name, fmt.Errorf("file is more than the %d bytes allowed", MaxFileSize))
-		}
-		files = append(files, &File{Name: name, Data: bytes.TrimPrefix(buf.Bytes(), utf8BOM)})
+		files = append(files, &File{Name: name, Data: bytes.TrimPrefix(data, utf8BOM)})
 	}
 	if len(files) == 0 {
 		return nil, bad("", errors.New("archive holds no chart files"))
 	}
 	return files, nil
+}
+
+// readEntry reads an entry of size bytes. The size is the archive's word:
+// past 16 MiB (possible only with raised limits) the buffer grows with the
+// bytes that arrive instead of being allocated up front.
+func readEntry(r io.Reader, size int64) ([]byte, error) {
+	if size <= 16<<20 {
+		data := make([]byte, size)
+		_, err := io.ReadFull(r, data)
+		return data, err
+	}
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(io.LimitReader(r, size))
+	if err == nil && n < size {
+		err = io.ErrUnexpectedEOF
+	}
+	return buf.Bytes(), err
+}
+
+// archiveReadError reports a failure to read the archive: a limit passed
+// while inflating, or a corrupt stream.
+func archiveReadError(origin, entry string, err error) error {
+	var lim *LimitError
+	if errors.As(err, &lim) {
+		return lim
+	}
+	if entry != "" {
+		return &FileError{Path: origin, Err: fmt.Errorf("entry %q: corrupt archive: %w", entry, err)}
+	}
+	return &FileError{Path: origin, Err: fmt.Errorf("corrupt archive: %w", err)}
 }
 
 // archiveEntryName strips the top-level chart directory from an entry name

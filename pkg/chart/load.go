@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"path"
 	"sort"
 	"strings"
@@ -33,21 +32,8 @@ func (e *FileError) Is(target error) bool {
 	return target == ErrInvalidChart
 }
 
-// Load reads a chart from a directory or a .tgz archive.
-func Load(name string) (*Chart, error) {
-	fi, err := os.Stat(name)
-	if err != nil {
-		return nil, fmt.Errorf("load chart: %w", err)
-	}
-	if fi.IsDir() {
-		return LoadDir(name)
-	}
-	return LoadArchiveFile(name)
-}
-
-// LoadFiles builds a chart from its files. origin prefixes file names in
-// errors (the chart directory or archive the files came from).
-func LoadFiles(origin string, files []*File) (*Chart, error) {
+// loadFiles builds a chart from files already counted against the budget.
+func (s *loadState) loadFiles(origin string, files []*File) (*Chart, error) {
 	fail := func(name string, err error) error {
 		return &FileError{Path: path.Join(origin, name), Err: err}
 	}
@@ -133,7 +119,7 @@ func LoadFiles(origin string, files []*File) (*Chart, error) {
 			c.Values, valuesErr = parseValuesFile(valuesFile)
 			return
 		}
-		loaded[i-1], errs[i-1] = loadSubchart(path.Join(origin, "charts", names[i-1]), names[i-1], subcharts[names[i-1]])
+		loaded[i-1], errs[i-1] = s.loadSubchart(path.Join(origin, "charts", names[i-1]), names[i-1], subcharts[names[i-1]])
 	})
 	if valuesErr != nil {
 		return nil, fail("values.yaml", valuesErr)
@@ -147,12 +133,18 @@ func LoadFiles(origin string, files []*File) (*Chart, error) {
 	return c, nil
 }
 
-func loadSubchart(origin, name string, entries []*File) (*Chart, error) {
+// loadSubchart loads charts/<name>, an archive or a directory, one level
+// deeper than the chart at origin's parent.
+func (s *loadState) loadSubchart(origin, name string, entries []*File) (*Chart, error) {
+	sub, err := s.sub(origin)
+	if err != nil {
+		return nil, err
+	}
 	if path.Ext(name) == ".tgz" {
 		if len(entries) != 1 || entries[0].Name != name {
 			return nil, &FileError{Path: origin, Err: errors.New("expected a chart archive file")}
 		}
-		return LoadArchive(origin, bytes.NewReader(entries[0].Data))
+		return sub.loadArchive(origin, bytes.NewReader(entries[0].Data))
 	}
 	inner := make([]*File, 0, len(entries))
 	for _, e := range entries {
@@ -162,7 +154,7 @@ func loadSubchart(origin, name string, entries []*File) (*Chart, error) {
 		}
 		inner = append(inner, &File{Name: rest, Data: e.Data})
 	}
-	return LoadFiles(origin, inner)
+	return sub.loadFiles(origin, inner)
 }
 
 func parseValuesFile(f *File) (map[string]any, error) {

@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -10,7 +11,10 @@ import (
 // repository that charts/ does not vendor, loading them from the path
 // relative to dir. This is what lets `kpkg template charts/todo-app` work from
 // a clean clone with no `dependency build` step; vendored copies win.
-func resolveLocalDependencies(c *Chart, dir string) error {
+//
+// Each dependency loads one level deeper, sharing the load's limits; one that
+// leads back to a chart being loaded is a DependencyCycleError.
+func (s *loadState) resolveLocalDependencies(c *Chart, dir string) error {
 	for _, dep := range c.Metadata.Dependencies {
 		if dep == nil || !strings.HasPrefix(dep.Repository, "file://") || c.hasSubchart(dep.Name) {
 			continue
@@ -20,7 +24,16 @@ func resolveLocalDependencies(c *Chart, dir string) error {
 		if !filepath.IsAbs(rel) {
 			target = filepath.Join(dir, rel)
 		}
-		sub, err := Load(target)
+		origin := filepath.Join(dir, "Chart.yaml")
+		deeper, err := s.sub(origin)
+		if err != nil {
+			return err
+		}
+		sub, err := deeper.load(target)
+		var cycle *DependencyCycleError
+		if errors.As(err, &cycle) {
+			return err
+		}
 		if err != nil {
 			return fmt.Errorf("%s: dependency %q from %s: %w", filepath.Join(dir, "Chart.yaml"), dep.Name, dep.Repository, err)
 		}

@@ -2,7 +2,8 @@ package chart
 
 import (
 	"fmt"
-	"path"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -60,6 +61,7 @@ type Lock struct {
 
 // Validate checks Chart.yaml's required fields and normalises free text the
 // way Helm does (control characters dropped, whitespace folded to spaces).
+// It accepts and refuses what Helm v3.22's Metadata.Validate does.
 func (md *Metadata) Validate() error {
 	md.Name = sanitize(md.Name)
 	md.Description = sanitize(md.Description)
@@ -69,19 +71,15 @@ func (md *Metadata) Validate() error {
 	md.Tags = sanitize(md.Tags)
 	md.AppVersion = sanitize(md.AppVersion)
 	md.KubeVersion = sanitize(md.KubeVersion)
-	for i := range md.Sources {
-		md.Sources[i] = sanitize(md.Sources[i])
-	}
-	for i := range md.Keywords {
-		md.Keywords[i] = sanitize(md.Keywords[i])
-	}
+	sanitizeAll(md.Sources)
+	sanitizeAll(md.Keywords)
 
 	switch {
 	case md.APIVersion == "":
 		return fmt.Errorf("apiVersion is required")
 	case md.Name == "":
 		return fmt.Errorf("name is required")
-	case md.Name == "." || md.Name == ".." || md.Name != path.Base(md.Name) || strings.Contains(md.Name, `\`):
+	case md.Name == "." || md.Name == ".." || md.Name != filepath.Base(md.Name):
 		return fmt.Errorf("name %q is not a valid chart name", md.Name)
 	case md.Version == "":
 		return fmt.Errorf("version is required")
@@ -95,19 +93,26 @@ func (md *Metadata) Validate() error {
 		return fmt.Errorf("type %q must be application or library", md.Type)
 	}
 	for _, m := range md.Maintainers {
-		if m == nil || m.Name == "" {
-			return fmt.Errorf("each maintainer needs a name")
+		if m == nil {
+			return fmt.Errorf("maintainers: empty entry")
 		}
+		m.Name, m.Email, m.URL = sanitize(m.Name), sanitize(m.Email), sanitize(m.URL)
 	}
+	return md.validateDependencies()
+}
+
+// aliasName is what Helm allows in a dependency's alias.
+var aliasName = regexp.MustCompile("^[a-zA-Z0-9_-]+$")
+
+func (md *Metadata) validateDependencies() error {
 	seen := map[string]bool{}
 	for _, d := range md.Dependencies {
 		if d == nil {
 			return fmt.Errorf("dependencies: empty entry")
 		}
-		if d.Name == "" {
-			return fmt.Errorf("dependencies: an entry has no name")
-		}
-		if d.Alias != "" && (d.Alias != path.Base(d.Alias) || strings.ContainsAny(d.Alias, `\ `)) {
+		d.Name, d.Version, d.Repository, d.Condition = sanitize(d.Name), sanitize(d.Version), sanitize(d.Repository), sanitize(d.Condition)
+		sanitizeAll(d.Tags)
+		if d.Alias != "" && !aliasName.MatchString(d.Alias) {
 			return fmt.Errorf("dependency %q: alias %q is not a valid chart name", d.Name, d.Alias)
 		}
 		key := d.Name
@@ -115,11 +120,26 @@ func (md *Metadata) Validate() error {
 			key = d.Alias
 		}
 		if seen[key] {
-			return fmt.Errorf("more than one dependency with name or alias %q", key)
+			return &DuplicateDependencyError{Name: key}
 		}
 		seen[key] = true
 	}
 	return nil
+}
+
+// DuplicateDependencyError is two dependencies with the same name or alias.
+// Helm lets such entries through in repository indexes, whose generators
+// sometimes drop aliases.
+type DuplicateDependencyError struct{ Name string }
+
+func (e *DuplicateDependencyError) Error() string {
+	return fmt.Sprintf("more than one dependency with name or alias %q", e.Name)
+}
+
+func sanitizeAll(ss []string) {
+	for i := range ss {
+		ss[i] = sanitize(ss[i])
+	}
 }
 
 func sanitize(s string) string {

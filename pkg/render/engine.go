@@ -20,6 +20,26 @@ import (
 // maxIncludeDepth bounds recursion through include, as in Helm.
 const maxIncludeDepth = 1000
 
+// maxTplDepth bounds nested tpl calls. Helm v3.22 has no bound: a value
+// whose text calls tpl on itself recurses until the Go stack overflows
+// (1 GB). kpkg stops at the depth Helm allows include, whatever the texts.
+const maxTplDepth = 1000
+
+// TplDepthError is a tpl call nested more than maxTplDepth deep, almost
+// always a value whose template passes itself to tpl.
+type TplDepthError struct {
+	// Text is the template text of the call that was refused.
+	Text string
+}
+
+func (e *TplDepthError) Error() string {
+	text := e.Text
+	if len(text) > 80 {
+		text = text[:77] + "..."
+	}
+	return fmt.Sprintf("tpl calls nested more than %d deep (does a template passed to tpl call tpl on itself?); the innermost text is %q", maxTplDepth, text)
+}
+
 // LookupFunc answers the template function lookup. Offline it returns an
 // empty map.
 type LookupFunc func(apiVersion, kind, namespace, name string) (map[string]any, error)
@@ -30,6 +50,8 @@ type engine struct {
 	strict   bool
 	lintMode bool
 	depth    map[string]int
+	// tplDepth counts the tpl calls executing now, nested in each other.
+	tplDepth int
 	// funcs is the engine's function map, also given to the parser when
 	// text is parsed outside the shared set (parse only checks names).
 	funcs template.FuncMap
@@ -112,6 +134,11 @@ func (e *engine) includeIn(set *template.Template) func(string, any) (string, er
 func (e *engine) tplIn(set *template.Template) func(string, any) (string, error) {
 	cache := map[string]*template.Template{}
 	return func(text string, data any) (string, error) {
+		if e.tplDepth >= maxTplDepth {
+			return "", &TplDepthError{Text: text}
+		}
+		e.tplDepth++
+		defer func() { e.tplDepth-- }()
 		t, ok := cache[text]
 		if !ok {
 			var err error
@@ -122,6 +149,12 @@ func (e *engine) tplIn(set *template.Template) func(string, any) (string, error)
 		}
 		var buf strings.Builder
 		if err := t.Execute(&buf, data); err != nil {
+			// The depth error passes up alone: wrapped at every level, as
+			// other errors are, it would grow to a thousand copies of the text.
+			var deep *TplDepthError
+			if errors.As(err, &deep) {
+				return "", deep
+			}
 			return "", fmt.Errorf("error during tpl function execution for %q: %w", text, err)
 		}
 		return strings.ReplaceAll(buf.String(), "<no value>", ""), nil

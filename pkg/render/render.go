@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kpkg/kpkg/pkg/chart"
+	"github.com/kpkg/kpkg/pkg/internal/parallel"
 )
 
 // Release is what templates see as .Release.
@@ -96,6 +97,7 @@ func Render(ctx context.Context, c *chart.Chart, vals Values, opts Options) (*Re
 	// render on a private copy of the values (templates may mutate theirs)
 	// and its verdict is taken before anything else.
 	schemaErr := make(chan error, 1)
+	var schemaCheck parallel.Group
 	switch {
 	case opts.SkipSchemaValidation:
 		schemaErr <- nil
@@ -105,9 +107,10 @@ func Render(ctx context.Context, c *chart.Chart, vals Values, opts Options) (*Re
 		schemaErr <- ValidateSchemas(c, coalesced)
 	default:
 		snapshot := deepCopyMap(coalesced)
-		go func() { schemaErr <- ValidateSchemas(c, snapshot) }()
+		schemaCheck.Go(func() { schemaErr <- ValidateSchemas(c, snapshot) })
 	}
 	res, err := renderValidated(c, coalesced, caps, opts)
+	schemaCheck.Wait() // raises a panic of the check here, not in its goroutine
 	if serr := <-schemaErr; serr != nil {
 		return nil, fmt.Errorf("values don't meet the specifications of the schema(s) in the following chart(s):\n%s", serr.Error())
 	}

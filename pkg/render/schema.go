@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -89,6 +91,34 @@ func (noNetworkLoader) Load(url string) (any, error) {
 	return nil, fmt.Errorf("schema reference %s is not loaded: schemas are not fetched over the network", url)
 }
 
+// maxSchemaRef bounds a file a schema refers to with a file:// URL.
+const maxSchemaRef = 5 << 20
+
+// boundedFileLoader is jsonschema's file loader, as Helm uses it, for
+// regular files of at most maxSchemaRef bytes: a chart's schema that refers
+// to /dev/zero or a FIFO would otherwise read without end.
+type boundedFileLoader struct{}
+
+func (boundedFileLoader) Load(url string) (any, error) {
+	p, err := jsonschema.FileLoader{}.ToFile(url)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > maxSchemaRef {
+		return nil, fmt.Errorf("schema reference %s is not loaded: not a regular file of at most %d bytes", url, maxSchemaRef)
+	}
+	return jsonschema.UnmarshalJSON(io.LimitReader(f, maxSchemaRef))
+}
+
 // permissiveURN resolves urn: references to an always-true schema.
 type permissiveURN struct{}
 
@@ -106,7 +136,7 @@ func validateSchema(vals Values, schemaJSON []byte) (err error) {
 	}
 	compiler := jsonschema.NewCompiler()
 	compiler.UseLoader(jsonschema.SchemeURLLoader{
-		"file":  jsonschema.FileLoader{},
+		"file":  boundedFileLoader{},
 		"http":  noNetworkLoader{},
 		"https": noNetworkLoader{},
 		"urn":   permissiveURN{},

@@ -197,7 +197,7 @@ func refreshDependencyRepos(ctx context.Context, deps []*chart.Dependency, opts 
 		return nil
 	}
 	opts.log("Hang tight while we grab the latest from your chart repositories...")
-	results, err := UpdateRepos(ctx, opts.Paths, names...)
+	results, err := UpdateReposWithOptions(ctx, opts.Paths, UpdateOptions{Timeout: opts.Auth.Timeout}, names...)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -204,5 +205,38 @@ func TestPackageRefusesUnvendoredDependencies(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "charts", "demo-1.2.3.tgz")); err != nil {
 		t.Errorf("package -u did not vendor the dependency: %v", err)
+	}
+}
+
+// TestFileDependencyCycleIsAnError: dependency update once recursed
+// through a file:// cycle until memory ran out.
+func TestFileDependencyCycleIsAnError(t *testing.T) {
+	root := t.TempDir()
+	for name, content := range map[string]string{
+		"a/Chart.yaml": "apiVersion: v2\nname: a\nversion: 0.1.0\ndependencies:\n- name: b\n  version: 0.1.0\n  repository: file://../b\n",
+		"b/Chart.yaml": "apiVersion: v2\nname: b\nversion: 0.1.0\ndependencies:\n- name: a\n  version: 0.1.0\n  repository: file://../a\n",
+	} {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	err := repo.UpdateDependencies(context.Background(), filepath.Join(root, "a"), repo.DependencyOptions{Paths: testPaths(t)})
+	runtime.ReadMemStats(&after)
+	var cyc *chart.DependencyCycleError
+	if !errors.As(err, &cyc) {
+		t.Fatalf("got %v, want a DependencyCycleError", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+		t.Errorf("allocated %d MB", alloc>>20)
+	}
+	if _, err := os.Stat(filepath.Join(root, "a", "charts")); err == nil {
+		t.Error("charts/ was created")
 	}
 }

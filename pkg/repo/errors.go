@@ -1,8 +1,11 @@
 package repo
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
+	"time"
 )
 
 // Errors that carry the facts a caller needs to say what to do next.
@@ -89,3 +92,26 @@ type AuthRequiredError struct {
 
 func (e *AuthRequiredError) Error() string { return e.Err.Error() }
 func (e *AuthRequiredError) Unwrap() error { return e.Err }
+
+// TimeoutError: a server took longer than the timeout to answer a request
+// in full (Auth.Timeout, DefaultTimeout when unset).
+type TimeoutError struct {
+	URL     string
+	Timeout time.Duration
+	Err     error
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("GET %s: no complete answer within %s", e.URL, e.Timeout)
+}
+func (e *TimeoutError) Unwrap() error { return e.Err }
+
+// asTimeout returns a *TimeoutError when err is a request that ran out of
+// time while ctx itself was still live, and nil otherwise.
+func asTimeout(ctx context.Context, url string, timeout time.Duration, err error) error {
+	var ne net.Error
+	if ctx.Err() == nil && errors.As(err, &ne) && ne.Timeout() {
+		return &TimeoutError{URL: url, Timeout: timeout, Err: err}
+	}
+	return nil
+}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 )
 
 // Auth is how to reach a repository or registry: credentials and TLS. The
@@ -28,12 +29,24 @@ type Auth struct {
 	PassCredentialsAll bool
 	// PlainHTTP talks HTTP instead of HTTPS to OCI registries.
 	PlainHTTP bool
+	// Timeout bounds each request, from connecting to reading the last byte
+	// of the answer; zero means DefaultTimeout.
+	Timeout time.Duration
 }
+
+// DefaultTimeout bounds every request to a repository or registry when
+// Auth.Timeout is zero: Helm's default for index downloads (getter's 120 s).
+const DefaultTimeout = 120 * time.Second
 
 // Size limits for downloads: they bound memory when a server misbehaves.
 const (
 	maxIndexSize = 512 << 20
 	maxChartSize = 100 << 20
+	// maxManifestSize bounds an OCI manifest and each page of a tag list
+	// (oras-go's own default).
+	maxManifestSize = 4 << 20
+	// maxTags bounds a registry's tag list, over all its pages.
+	maxTags = 100_000
 )
 
 // httpClient builds a client honouring a's TLS settings and the proxy
@@ -63,7 +76,11 @@ func (a Auth) httpClient() (*http.Client, error) {
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = cfg
-	return &http.Client{Transport: tr}, nil
+	timeout := a.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	return &http.Client{Transport: tr, Timeout: timeout}, nil
 }
 
 // fetcher downloads files of one HTTP repository.
@@ -99,6 +116,9 @@ func (f *fetcher) get(ctx context.Context, target string, limit int64) ([]byte, 
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
+		if t := asTimeout(ctx, target, f.client.Timeout, err); t != nil {
+			return nil, t
+		}
 		return nil, fmt.Errorf("GET %s: %w", target, err)
 	}
 	defer resp.Body.Close()
@@ -107,6 +127,9 @@ func (f *fetcher) get(ctx context.Context, target string, limit int64) ([]byte, 
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
+		if t := asTimeout(ctx, target, f.client.Timeout, err); t != nil {
+			return nil, t
+		}
 		return nil, fmt.Errorf("GET %s: %w", target, err)
 	}
 	if int64(len(data)) > limit {

@@ -8,15 +8,20 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/kpkg/kpkg/pkg/internal/atomicfile"
+	"github.com/kpkg/kpkg/pkg/internal/parallel"
 )
 
 // AddOptions control AddRepo. The zero value refuses to replace a
-// repository configured differently under the same name.
+// repository configured differently under the same name and waits
+// DefaultTimeout for the index.
 type AddOptions struct {
 	// ForceUpdate replaces an existing repository of the same name.
 	ForceUpdate bool
+	// Timeout bounds the index download; zero means DefaultTimeout.
+	Timeout time.Duration
 }
 
 // ErrRepoExistsSame reports that the repository is already configured
@@ -25,7 +30,8 @@ var ErrRepoExistsSame = errors.New("already exists with the same configuration")
 
 // AddRepo checks that e.URL serves a valid index, caches that index and
 // records e in repositories.yaml. When anything fails, the configuration and
-// the cache are left as they were.
+// the cache are left as they were. The index is downloaded before the
+// configuration lock is taken, so a slow server holds up no other command.
 func AddRepo(ctx context.Context, p Paths, e Entry, opts AddOptions) error {
 	if err := validRepoName(e.Name); err != nil {
 		return err
@@ -33,17 +39,26 @@ func AddRepo(ctx context.Context, p Paths, e Entry, opts AddOptions) error {
 	if strings.HasPrefix(e.URL, "oci://") {
 		return &OCIRepoError{Name: e.Name, Registry: strings.TrimPrefix(e.URL, "oci://")}
 	}
+	current, err := LoadRepoFile(p.RepositoryConfig)
+	if err != nil {
+		return err
+	}
+	if err := checkAdd(current, e, opts); err != nil {
+		return err
+	}
+	a := e.Auth()
+	a.Timeout = opts.Timeout
+	data, idx, err := fetchIndex(ctx, e.URL, a, fmt.Sprintf("repository %q (%s)", e.Name, e.URL))
+	if err != nil {
+		return fmt.Errorf("looks like %q is not a valid chart repository or cannot be reached: %w", e.URL, err)
+	}
 	return updateRepoFile(ctx, p, func(f *RepoFile) error {
-		if old := f.Get(e.Name); old != nil {
-			if *old == e {
-				return fmt.Errorf("repository %q %w", e.Name, ErrRepoExistsSame)
-			}
-			if !opts.ForceUpdate {
-				return &RepoExistsError{Name: e.Name}
-			}
+		// Another process may have changed the file during the download.
+		if err := checkAdd(f, e, opts); err != nil {
+			return err
 		}
-		if err := refreshIndex(ctx, p, &e); err != nil {
-			return fmt.Errorf("looks like %q is not a valid chart repository or cannot be reached: %w", e.URL, err)
+		if err := writeCachedIndex(p, e.Name, data, idx); err != nil {
+			return err
 		}
 		if old := f.Get(e.Name); old != nil {
 			*old = e
@@ -52,6 +67,20 @@ func AddRepo(ctx context.Context, p Paths, e Entry, opts AddOptions) error {
 		}
 		return nil
 	})
+}
+
+// checkAdd says whether f allows adding e.
+func checkAdd(f *RepoFile, e Entry, opts AddOptions) error {
+	old := f.Get(e.Name)
+	switch {
+	case old == nil:
+		return nil
+	case *old == e:
+		return fmt.Errorf("repository %q %w", e.Name, ErrRepoExistsSame)
+	case !opts.ForceUpdate:
+		return &RepoExistsError{Name: e.Name}
+	}
+	return nil
 }
 
 // RemoveRepo drops the named repositories from repositories.yaml and their
@@ -81,31 +110,63 @@ type UpdateResult struct {
 	Err  error
 }
 
-// UpdateRepos downloads fresh indexes for the named repositories, or all of
-// them when names is empty. Each index is validated before it replaces the
-// cached one, so a broken server never spoils the cache. The returned error
-// is for problems that stop the whole update; per-repository failures are in
-// the results.
+// UpdateOptions control UpdateReposWithOptions. The zero value waits
+// DefaultTimeout for each index.
+type UpdateOptions struct {
+	// Timeout bounds each index download; zero means DefaultTimeout.
+	Timeout time.Duration
+}
+
+// UpdateRepos is UpdateReposWithOptions with the zero UpdateOptions.
 func UpdateRepos(ctx context.Context, p Paths, names ...string) ([]UpdateResult, error) {
-	var results []UpdateResult
-	err := withFileLock(ctx, p.lockFile(), func() error {
-		f, err := LoadRepoFile(p.RepositoryConfig)
-		if err != nil {
-			return err
-		}
-		if len(f.Repositories) == 0 {
-			return errors.New("no repositories found. You must add one before updating")
-		}
-		entries, err := selectRepos(f, names)
-		if err != nil {
-			return err
-		}
-		for _, e := range entries {
-			results = append(results, UpdateResult{Name: e.Name, URL: e.URL, Err: refreshIndex(ctx, p, e)})
+	return UpdateReposWithOptions(ctx, p, UpdateOptions{}, names...)
+}
+
+// UpdateReposWithOptions downloads fresh indexes for the named
+// repositories, or all of them when names is empty, all at once. Each index
+// is validated before it replaces the cached one, so a broken server never
+// spoils the cache, and the configuration lock is taken only to write the
+// cache once the downloads are over. The returned error is for problems that
+// stop the whole update; per-repository failures are in the results.
+func UpdateReposWithOptions(ctx context.Context, p Paths, opts UpdateOptions, names ...string) ([]UpdateResult, error) {
+	f, err := LoadRepoFile(p.RepositoryConfig)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.Repositories) == 0 {
+		return nil, errors.New("no repositories found. You must add one before updating")
+	}
+	entries, err := selectRepos(f, names)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]UpdateResult, len(entries))
+	fetched := make([]fetchedIndex, len(entries))
+	var g parallel.Group
+	for i, e := range entries {
+		results[i] = UpdateResult{Name: e.Name, URL: e.URL}
+		a := e.Auth()
+		a.Timeout = opts.Timeout
+		g.Go(func() {
+			fetched[i].data, fetched[i].idx, results[i].Err = fetchIndex(ctx, e.URL, a, fmt.Sprintf("repository %q (%s)", e.Name, e.URL))
+		})
+	}
+	g.Wait()
+	err = withFileLock(ctx, p.lockFile(), func() error {
+		for i, e := range entries {
+			if results[i].Err == nil {
+				results[i].Err = writeCachedIndex(p, e.Name, fetched[i].data, fetched[i].idx)
+			}
 		}
 		return nil
 	})
 	return results, err
+}
+
+// fetchedIndex is a downloaded index and its parsed form.
+type fetchedIndex struct {
+	data []byte
+	idx  *IndexFile
 }
 
 func selectRepos(f *RepoFile, names []string) ([]*Entry, error) {
@@ -129,17 +190,13 @@ func selectRepos(f *RepoFile, names []string) ([]*Entry, error) {
 	return entries, nil
 }
 
-// refreshIndex downloads e's index, validates it and replaces the cached
-// copy and chart list atomically.
-func refreshIndex(ctx context.Context, p Paths, e *Entry) error {
-	data, idx, err := fetchIndex(ctx, e.URL, e.Auth(), fmt.Sprintf("repository %q (%s)", e.Name, e.URL))
-	if err != nil {
+// writeCachedIndex replaces the cached index of repository name and its
+// chart list, each atomically.
+func writeCachedIndex(p Paths, name string, data []byte, idx *IndexFile) error {
+	if err := atomicfile.WriteFile(p.CacheIndexFile(name), data, 0o644); err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFile(p.CacheIndexFile(e.Name), data, 0o644); err != nil {
-		return err
-	}
-	return atomicfile.WriteFile(p.CacheChartsFile(e.Name), []byte(chartList(idx)), 0o644)
+	return atomicfile.WriteFile(p.CacheChartsFile(name), []byte(chartList(idx)), 0o644)
 }
 
 // fetchIndex downloads and parses repoURL/index.yaml.

@@ -1,10 +1,12 @@
 package repo
 
 import (
-	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -72,12 +74,12 @@ func IndexDirectory(ctx context.Context, dir, baseURL string) (*IndexFile, error
 			return nil, err
 		}
 		rel = filepath.ToSlash(rel)
-		data, err := os.ReadFile(a)
-		if err != nil {
-			return nil, fmt.Errorf("index %s: %w", a, err)
-		}
-		c, err := chart.LoadArchive(a, bytes.NewReader(data))
-		if err != nil {
+		c, sum, err := loadArchiveDigest(a)
+		var lim *chart.LimitError
+		switch {
+		case errors.As(err, &lim):
+			return nil, fmt.Errorf("index %s: %w", dir, err)
+		case err != nil:
 			continue // not a chart: Helm skips these too
 		}
 		parent := path.Dir(rel)
@@ -87,9 +89,31 @@ func IndexDirectory(ctx context.Context, dir, baseURL string) (*IndexFile, error
 				base = path.Join(baseURL, parent)
 			}
 		}
-		if err := idx.Add(c.Metadata, rel, base, digestOf(data)[len("sha256:"):]); err != nil {
+		if err := idx.Add(c.Metadata, rel, base, sum); err != nil {
 			return nil, fmt.Errorf("index %s: %w", dir, err)
 		}
 	}
 	return idx, nil
+}
+
+// loadArchiveDigest loads the chart archive a, within the chart loader's
+// limits, and returns it with the hex SHA-256 of the file. The file streams
+// through the loader and the hash together, so no copy of it is held.
+func loadArchiveDigest(a string) (*chart.Chart, string, error) {
+	f, err := os.Open(a)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	c, err := chart.LoadArchive(a, io.TeeReader(f, h))
+	if err != nil {
+		return nil, "", err
+	}
+	// The loader stops at the end of the tar stream; the digest covers the
+	// whole file.
+	if _, err := io.Copy(h, f); err != nil {
+		return nil, "", err
+	}
+	return c, hex.EncodeToString(h.Sum(nil)), nil
 }

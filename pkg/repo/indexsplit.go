@@ -85,12 +85,13 @@ func splitIndex(data []byte) (head []byte, chunks [][]byte, ok bool) {
 	return headBuf.Bytes(), chunks, true
 }
 
-// isEntriesKey matches "entries:" with nothing after it but a comment.
+// isEntriesKey matches "entries:" with nothing after it but a comment,
+// which YAML starts only after a space ("entries:#x" is a plain scalar).
 func isEntriesKey(content []byte) bool {
 	rest, found := bytes.CutPrefix(content, []byte("entries:"))
 	if !found {
 		return false
 	}
-	rest = bytes.TrimSpace(rest)
-	return len(rest) == 0 || rest[0] == '#'
+	trimmed := bytes.TrimSpace(rest)
+	return len(trimmed) == 0 || trimmed[0] == '#' && (rest[0] == ' ' || rest[0] == '\t')
 }

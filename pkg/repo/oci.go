@@ -110,6 +110,8 @@ func (r *Registry) repository(ref ociRef) (*remote.Repository, error) {
 	}
 	repo.PlainHTTP = r.opts.Auth.PlainHTTP
 	repo.Client = r.authClient()
+	// Manifests and each page of tags, as oras-go reads them.
+	repo.MaxMetadataBytes = maxManifestSize
 	return repo, nil
 }
 
@@ -307,6 +309,12 @@ func (r *Registry) Pull(ctx context.Context, rawRef, version string, devel bool)
 	if err != nil {
 		return nil, fmt.Errorf("chart %s: %w", name, err)
 	}
+	// The size is the registry's word; a layer that claims too much is
+	// refused before the download, and oras-go stops one that sends more
+	// than it claimed.
+	if layer.Size > maxChartSize {
+		return nil, fmt.Errorf("chart %s: chart layer %s is %d bytes, over the %d allowed", name, layer.Digest, layer.Size, int64(maxChartSize))
+	}
 	data, err := content.FetchAll(ctx, repo, layer)
 	if err != nil {
 		return nil, fmt.Errorf("chart %s: chart layer: %w", name, err)
@@ -378,9 +386,22 @@ func fetchManifest(ctx context.Context, repo *remote.Repository, desc ocispec.De
 	if desc.MediaType != ocispec.MediaTypeImageManifest {
 		return nil, fmt.Errorf("manifest media type %q is not an OCI image manifest, so this is not a Helm chart", desc.MediaType)
 	}
+	if desc.Size > maxManifestSize {
+		return nil, fmt.Errorf("manifest %s is %d bytes, over the %d allowed", desc.Digest, desc.Size, int64(maxManifestSize))
+	}
 	raw, err := content.FetchAll(ctx, repo, desc)
 	if err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
+	}
+	return ParseManifest(raw)
+}
+
+// ParseManifest reads an OCI image manifest as a registry sent it. Only
+// what a Helm chart's manifest needs is checked here; chartLayer says
+// whether it is one.
+func ParseManifest(raw []byte) (*ocispec.Manifest, error) {
+	if len(raw) > maxManifestSize {
+		return nil, fmt.Errorf("manifest is %d bytes, over the %d allowed", len(raw), int64(maxManifestSize))
 	}
 	var m ocispec.Manifest
 	if err := json.Unmarshal(raw, &m); err != nil {
@@ -419,18 +440,33 @@ func (r *Registry) Tags(ctx context.Context, rawRef string) ([]string, error) {
 	return out, nil
 }
 
+// tags lists repo's tags that are versions, newest first. A registry can
+// page its tag list forever; past maxTags tags the listing stops.
 func (r *Registry) tags(ctx context.Context, repo *remote.Repository) ([]*semver.Version, error) {
 	var vs []*semver.Version
+	seen := 0
 	err := repo.Tags(ctx, "", func(tags []string) error {
-		for _, t := range tags {
-			if v, err := semver.StrictNewVersion(versionFor(t)); err == nil {
-				vs = append(vs, v)
-			}
+		seen += len(tags)
+		if seen > maxTags {
+			return fmt.Errorf("the registry lists more than the %d tags allowed", maxTags)
 		}
+		vs = append(vs, parseTagVersions(tags)...)
 		return nil
 	})
 	sort.Sort(sort.Reverse(semver.Collection(vs)))
 	return vs, err
+}
+
+// parseTagVersions keeps the tags that are strict SemVer versions, with
+// tagFor's "_" read back as "+".
+func parseTagVersions(tags []string) []*semver.Version {
+	var vs []*semver.Version
+	for _, t := range tags {
+		if v, err := semver.StrictNewVersion(versionFor(t)); err == nil {
+			vs = append(vs, v)
+		}
+	}
+	return vs
 }
 
 // Login checks the credentials against host and stores them.

@@ -23,3 +23,39 @@ func TestForEachVisitsEveryIndexOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestPanicsReachTheCaller(t *testing.T) {
+	for _, n := range []int{1, 2, 100} {
+		func() {
+			defer func() {
+				v := recover()
+				if v == nil {
+					t.Fatalf("n=%d: no panic", n)
+				}
+				if p, ok := v.(*Panic); n > 1 && (!ok || p.Value != "boom" || len(p.Stack) == 0) {
+					t.Fatalf("n=%d: recovered %#v", n, v)
+				}
+			}()
+			ForEach(n, func(i int) {
+				if i == n-1 {
+					panic("boom")
+				}
+			})
+		}()
+	}
+}
+
+func TestGroupWaitsForAllBeforeRaising(t *testing.T) {
+	var done atomic.Int32
+	defer func() {
+		if recover() == nil || done.Load() != 10 {
+			t.Fatalf("done %d", done.Load())
+		}
+	}()
+	var g Group
+	g.Go(func() { panic("first") })
+	for i := 0; i < 10; i++ {
+		g.Go(func() { done.Add(1) })
+	}
+	g.Wait()
+}

@@ -43,6 +43,10 @@ func (p *parser) blockNode(parent int, seqAtParent bool) (any, error) {
 
 // sequence parses a block sequence whose dashes are at column indent.
 func (p *parser) sequence(indent int) (any, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
 	seq := []any{}
 	for {
 		ln := p.lines[p.i]
@@ -78,6 +82,10 @@ func (p *parser) sequence(indent int) (any, error) {
 // mapping parses a block mapping whose keys are at column indent; the first
 // key starts at pos, which may be mid-line after a sequence dash.
 func (p *parser) mapping(indent, pos int) (any, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
 	m := map[string]any{}
 	for {
 		ln := p.lines[p.i]
@@ -97,6 +105,11 @@ func (p *parser) mapping(indent, pos int) (any, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if p.strict {
+			if _, dup := m[key]; dup {
+				return nil, errDecline
+			}
 		}
 		m[key] = v
 		p.skipBlank()

@@ -32,6 +32,22 @@ func Decode(src string) (any, bool) {
 	return v, true
 }
 
+// DecodeStrict is Decode for sigs.k8s.io/yaml.UnmarshalStrict: it also
+// declines documents with a duplicate mapping key, which the strict
+// decoder refuses. A declined document must go through UnmarshalStrict.
+func DecodeStrict(src string) (any, bool) {
+	p, ok := newParser(src)
+	if !ok {
+		return nil, false
+	}
+	p.strict = true
+	v, err := p.document()
+	if err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
 // UnmarshalMap is sigs.k8s.io/yaml.Unmarshal(data, m) for a pointer to an
 // empty map, as Helm reads values files and fromYaml arguments.
 func UnmarshalMap(data []byte, m *map[string]any) error {

@@ -27,6 +27,10 @@ func (p *parser) flowNode(pos, end int) (any, int, error) {
 }
 
 func (p *parser) flowSequence(pos, end int) (any, int, error) {
+	if err := p.enter(); err != nil {
+		return nil, 0, err
+	}
+	defer p.leave()
 	seq := []any{}
 	q := p.skipSpaces(pos, end)
 	if q < end && p.src[q] == ']' {
@@ -46,6 +50,10 @@ func (p *parser) flowSequence(pos, end int) (any, int, error) {
 }
 
 func (p *parser) flowMapping(pos, end int) (any, int, error) {
+	if err := p.enter(); err != nil {
+		return nil, 0, err
+	}
+	defer p.leave()
 	m := map[string]any{}
 	q := p.skipSpaces(pos, end)
 	if q < end && p.src[q] == '}' {
@@ -90,6 +98,11 @@ func (p *parser) flowMapping(pos, end int) (any, int, error) {
 		v, next, err := p.flowNode(q, end)
 		if err != nil {
 			return nil, 0, err
+		}
+		if p.strict {
+			if _, dup := m[key]; dup {
+				return nil, 0, errDecline
+			}
 		}
 		m[key] = v
 		var closed bool

@@ -26,7 +26,29 @@ type parser struct {
 	src   string
 	lines []line
 	i     int // the line being parsed
+	depth int // collections open around the node being parsed
+	// strict declines duplicate keys, which sigs.k8s.io/yaml.UnmarshalStrict
+	// refuses and Unmarshal lets the last one win.
+	strict bool
 }
+
+// maxDepth is how deeply nested collections may be before the fast path
+// declines. Recursion here is bounded by it; sigs.k8s.io/yaml then reads the
+// document with its own limit (10,000 levels, refused with "exceeded max
+// depth"), so every document past maxDepth gets Helm's verdict.
+const maxDepth = 1000
+
+// enter counts one more open collection and declines past maxDepth; each
+// successful enter is paired with a deferred leave.
+func (p *parser) enter() error {
+	if p.depth >= maxDepth {
+		return errDecline
+	}
+	p.depth++
+	return nil
+}
+
+func (p *parser) leave() { p.depth-- }
 
 // newParser splits src into lines, declining input with characters whose
 // YAML handling is subtle (tabs, carriage returns, byte-order marks, Unicode

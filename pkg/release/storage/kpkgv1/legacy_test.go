@@ -19,7 +19,7 @@ import (
 
 // legacySecrets builds the Secrets today's kpkg writes for a revision, the
 // payload split into parts of size bytes.
-func legacySecrets(t *testing.T, version int, status string, size int) []runtime.Object {
+func legacySecrets(t testing.TB, version int, status string, size int) []runtime.Object {
 	t.Helper()
 	payload := map[string]any{
 		"format": 1, "name": "web", "namespace": "shop", "version": version,
