@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"sync/atomic"
+
+	"github.com/kpkg/kpkg/pkg/internal/parallel"
 )
 
 // defaultParallelism bounds concurrent requests of one batch (objects of one
@@ -26,7 +27,8 @@ func forEach(ctx context.Context, n, workers int, stopOnError bool, what string,
 	errs := make([]error, n)
 	var failed atomic.Bool
 	sem := make(chan struct{}, workers)
-	var wg sync.WaitGroup
+	// A panic in fn is raised here, in the caller, not as a goroutine dump.
+	var wg parallel.Group
 	for i := range n {
 		if ctx.Err() != nil || stopOnError && failed.Load() {
 			break
@@ -36,13 +38,12 @@ func forEach(ctx context.Context, n, workers int, stopOnError bool, what string,
 		case <-ctx.Done():
 			continue
 		}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
+		wg.Go(func() {
+			defer func() { <-sem }()
 			if errs[i] = fn(ctx, i); errs[i] != nil {
 				failed.Store(true)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	return collect(ctx, what, errs)

@@ -8,8 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
+	"github.com/kpkg/kpkg/pkg/internal/parallel"
 	"github.com/kpkg/kpkg/pkg/kube"
 	"github.com/kpkg/kpkg/pkg/release/storage"
 	"k8s.io/apimachinery/pkg/labels"
@@ -35,18 +35,17 @@ func (c *Config) readAll(ctx context.Context, revs []revision) ([]*Release, erro
 	out := make([]*Release, len(revs))
 	errs := make([]error, len(revs))
 	sem := make(chan struct{}, 8)
-	var wg sync.WaitGroup
+	var wg parallel.Group // a panic is raised here, not as a goroutine dump
 	for i, r := range revs {
-		wg.Add(1)
 		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
+		wg.Go(func() {
+			defer func() { <-sem }()
 			out[i], errs[i] = c.Store.get(ctx, r)
 			var corrupt *storage.CorruptError
 			if errors.As(errs[i], &corrupt) {
 				out[i], errs[i] = damaged(r, corrupt), nil
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	return out, errors.Join(errs...)
