@@ -106,7 +106,9 @@ func newDependencyUpdateCommand(streams IO, build bool) *cobra.Command {
 			if len(args) > 0 {
 				dir = args[0]
 			}
-			opts := repo.DependencyOptions{Paths: repoPaths(cmd), SkipRefresh: skipRefresh, Auth: tls.auth(), Log: warnTo(streams.Out), Provenance: verify.options()}
+			auth := tls.auth()
+			auth.Downloaders = repoDownloaders(cmd)
+			opts := repo.DependencyOptions{Paths: repoPaths(cmd), SkipRefresh: skipRefresh, Auth: auth, Log: warnTo(streams.Out), Provenance: verify.options()}
 			// As in Helm, build lets a dependency without a provenance
 			// file through with a warning; update refuses it.
 			opts.Provenance.AllowMissing = build

@@ -29,7 +29,7 @@ its provenance file, <name>-<version>.tgz.prov, beside it, as 'helm package
 				return err
 			}
 			opts.ModTime = mtime
-			opts.Dependencies = repo.DependencyOptions{Paths: repoPaths(cmd), Log: warnTo(streams.Err)}
+			opts.Dependencies = repo.DependencyOptions{Paths: repoPaths(cmd), Log: warnTo(streams.Err), Auth: repo.Auth{Downloaders: repoDownloaders(cmd)}}
 			if sign.sign {
 				if opts.Signer, err = newSigner(cmd, streams, &sign); err != nil {
 					return err

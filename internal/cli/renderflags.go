@@ -72,7 +72,7 @@ func (f *renderFlags) loadChart(cmd *cobra.Command, ref string) (*chart.Chart, e
 	}
 	err = chart.CheckDependencies(c)
 	if err != nil && f.dependencyUpdate && isDir(ref) {
-		opts := repo.DependencyOptions{Paths: repoPaths(cmd), Log: warnTo(cmd.ErrOrStderr())}
+		opts := repo.DependencyOptions{Paths: repoPaths(cmd), Log: warnTo(cmd.ErrOrStderr()), Auth: repo.Auth{Downloaders: repoDownloaders(cmd)}}
 		if err := repo.UpdateDependencies(cmd.Context(), ref, opts); err != nil {
 			return nil, err
 		}
@@ -193,5 +193,7 @@ func (f *chartPathFlags) register(fs *pflag.FlagSet) {
 
 // request is what the flags ask of ref for the command running.
 func (f *chartPathFlags) request(cmd *cobra.Command, ref string) repo.ChartRequest {
-	return repo.ChartRequest{Ref: ref, Version: f.version, Devel: f.devel, RepoURL: f.repoURL, Auth: f.auth(), Paths: repoPaths(cmd), Provenance: f.verify.options()}
+	auth := f.auth()
+	auth.Downloaders = repoDownloaders(cmd)
+	return repo.ChartRequest{Ref: ref, Version: f.version, Devel: f.devel, RepoURL: f.repoURL, Auth: auth, Paths: repoPaths(cmd), Provenance: f.verify.options()}
 }

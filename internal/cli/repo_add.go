@@ -62,7 +62,7 @@ func newRepoAddCommand(streams IO) *cobra.Command {
 				CertFile: f.certFile, KeyFile: f.keyFile, CAFile: f.caFile,
 				InsecureSkipTLSVerify: f.insecureSkipTLSVerify, PassCredentialsAll: f.passCredentials,
 			}
-			err := repo.AddRepo(cmd.Context(), repoPaths(cmd), e, repo.AddOptions{ForceUpdate: f.forceUpdate, Timeout: f.timeout})
+			err := repo.AddRepo(cmd.Context(), repoPaths(cmd), e, repo.AddOptions{ForceUpdate: f.forceUpdate, Timeout: f.timeout, Downloaders: repoDownloaders(cmd)})
 			if errors.Is(err, repo.ErrRepoExistsSame) {
 				fmt.Fprintf(streams.Out, "%q already exists with the same configuration, skipping\n", e.Name)
 				return nil

@@ -21,7 +21,7 @@ func newRepoUpdateCommand(streams IO) *cobra.Command {
 named ones. Each index is validated before it replaces the cached copy.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fmt.Fprintln(streams.Out, "Hang tight while we grab the latest from your chart repositories...")
-			results, err := repo.UpdateReposWithOptions(cmd.Context(), repoPaths(cmd), repo.UpdateOptions{Timeout: timeout}, args...)
+			results, err := repo.UpdateReposWithOptions(cmd.Context(), repoPaths(cmd), repo.UpdateOptions{Timeout: timeout, Downloaders: repoDownloaders(cmd)}, args...)
 			if err != nil {
 				return err
 			}

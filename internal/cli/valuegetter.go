@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kpkg/kpkg/pkg/plugin"
+	"github.com/kpkg/kpkg/pkg/repo"
 )
 
 // maxValuesDownload bounds a values file fetched from a URL.
@@ -54,10 +55,21 @@ func valueFileReader(cmd *cobra.Command) func(context.Context, string) ([]byte, 
 // downloaderFor is the getter of the first installed plugin that declares
 // a downloader for scheme, run with Helm's variables.
 func downloaderFor(cmd *cobra.Command, scheme string) (plugin.Getter, error) {
-	s := envSettings(cmd)
-	plugins, _ := plugin.Find(s.PluginDirs()) // unreadable plugins are skipped, as in Helm
-	s.Namespace = newKubeFlags(s).namespace()
-	return plugin.NewDownloader(plugins, scheme, plugin.DownloaderOptions{
-		Env: plugin.Env{Vars: s.VarMap(), Inherit: os.Environ()},
-	})
+	return repoDownloaders(cmd)(scheme, repo.Auth{})
+}
+
+// repoDownloaders finds downloader plugins for the URLs of repositories,
+// charts and dependencies whose scheme is not http(s), handing them the
+// repository's credentials as Helm does.
+func repoDownloaders(cmd *cobra.Command) repo.Downloaders {
+	return func(scheme string, a repo.Auth) (repo.Getter, error) {
+		s := envSettings(cmd)
+		plugins, _ := plugin.Find(s.PluginDirs()) // unreadable plugins are skipped, as in Helm
+		s.Namespace = newKubeFlags(s).namespace()
+		return plugin.NewDownloader(plugins, scheme, plugin.DownloaderOptions{
+			Env:      plugin.Env{Vars: s.VarMap(), Inherit: os.Environ()},
+			CertFile: a.CertFile, KeyFile: a.KeyFile, CAFile: a.CAFile,
+			Username: a.Username, Password: a.Password, PassCredentialsAll: a.PassCredentialsAll,
+		})
+	}
 }

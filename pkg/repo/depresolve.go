@@ -85,7 +85,7 @@ func (r *resolver) resolve(ctx context.Context, d *chart.Dependency, exact bool)
 		if lerr != nil {
 			return nil, nil, lerr
 		}
-		f, err = fetchFromIndex(ctx, idx, repoSource{label: fmt.Sprintf("repository %q", e.Name), url: e.URL, auth: e.Auth()}, d.Name, req)
+		f, err = fetchFromIndex(ctx, idx, repoSource{label: fmt.Sprintf("repository %q", e.Name), url: e.URL, auth: e.Auth().withDownloaders(req.Auth)}, d.Name, req)
 	} else if strings.HasPrefix(d.Repository, "http://") || strings.HasPrefix(d.Repository, "https://") {
 		r.opts.log("Downloading %s from repo %s", d.Name, d.Repository)
 		req.Ref, req.RepoURL = d.Name, d.Repository

@@ -197,7 +197,7 @@ func refreshDependencyRepos(ctx context.Context, deps []*chart.Dependency, opts 
 		return nil
 	}
 	opts.log("Hang tight while we grab the latest from your chart repositories...")
-	results, err := UpdateReposWithOptions(ctx, opts.Paths, UpdateOptions{Timeout: opts.Auth.Timeout}, names...)
+	results, err := UpdateReposWithOptions(ctx, opts.Paths, UpdateOptions{Timeout: opts.Auth.Timeout, Downloaders: opts.Auth.Downloaders}, names...)
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,7 @@ func Fetch(ctx context.Context, req ChartRequest) (*Fetched, error) {
 			return nil, err
 		}
 		return fetchFromIndex(ctx, idx, repoSource{label: req.RepoURL, url: req.RepoURL, auth: req.Auth}, req.Ref, req)
-	case strings.HasPrefix(req.Ref, "https://") || strings.HasPrefix(req.Ref, "http://"):
+	case strings.Contains(req.Ref, "://"): // http(s), or a downloader plugin's scheme
 		f, err := newFetcher(req.Ref, req.Auth)
 		if err != nil {
 			return nil, err
@@ -106,7 +106,7 @@ func Fetch(ctx context.Context, req ChartRequest) (*Fetched, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fetchFromIndex(ctx, idx, repoSource{label: fmt.Sprintf("repository %q", repoName), url: e.URL, auth: e.Auth()}, chartName, req)
+	return fetchFromIndex(ctx, idx, repoSource{label: fmt.Sprintf("repository %q", repoName), url: e.URL, auth: e.Auth().withDownloaders(req.Auth)}, chartName, req)
 }
 
 type repoSource struct {

@@ -32,6 +32,26 @@ type Auth struct {
 	// Timeout bounds each request, from connecting to reading the last byte
 	// of the answer; zero means DefaultTimeout.
 	Timeout time.Duration
+	// Downloaders returns the getter for a URL scheme other than http and
+	// https (Helm's downloader plugins: s3://, gs://, ...), given these
+	// credentials; nil means such URLs cannot be fetched.
+	Downloaders Downloaders
+}
+
+// Getter fetches one URL, refusing content over limit bytes.
+type Getter interface {
+	Get(ctx context.Context, url string, limit int64) ([]byte, error)
+}
+
+// Downloaders finds the Getter for scheme with a's credentials; an unknown
+// scheme is an error.
+type Downloaders func(scheme string, a Auth) (Getter, error)
+
+// withDownloaders is a with d's Downloaders: the credentials of a
+// repository come from its entry, the plugins from the caller.
+func (a Auth) withDownloaders(d Auth) Auth {
+	a.Downloaders = d.Downloaders
+	return a
 }
 
 // DefaultTimeout bounds every request to a repository or registry when
@@ -76,11 +96,15 @@ func (a Auth) httpClient() (*http.Client, error) {
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = cfg
-	timeout := a.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
+	return &http.Client{Transport: tr, Timeout: a.timeout()}, nil
+}
+
+// timeout is Timeout, else DefaultTimeout.
+func (a Auth) timeout() time.Duration {
+	if a.Timeout <= 0 {
+		return DefaultTimeout
 	}
-	return &http.Client{Transport: tr, Timeout: timeout}, nil
+	return a.Timeout
 }
 
 // fetcher downloads files of one HTTP repository.
@@ -109,6 +133,12 @@ func (f *fetcher) get(ctx context.Context, target string, limit int64) ([]byte, 
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", target, err)
 	}
+	if s := req.URL.Scheme; s != "http" && s != "https" {
+		if f.auth.Downloaders == nil {
+			return nil, fmt.Errorf("get %s: no downloader for %s:// URLs", target, s)
+		}
+		return f.download(ctx, s, target, limit)
+	}
 	req.Header.Set("User-Agent", "kpkg")
 	sameHost := req.URL.Scheme == f.base.Scheme && req.URL.Host == f.base.Host
 	if f.auth.Username != "" && (f.auth.PassCredentialsAll || sameHost) {
@@ -134,6 +164,27 @@ func (f *fetcher) get(ctx context.Context, target string, limit int64) ([]byte, 
 	}
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("GET %s: response is larger than the %d bytes allowed", target, limit)
+	}
+	return data, nil
+}
+
+// download fetches a URL through the downloader of its scheme, with the
+// repository's credentials only for the repository's own host unless
+// PassCredentialsAll, as for HTTP.
+func (f *fetcher) download(ctx context.Context, scheme, target string, limit int64) ([]byte, error) {
+	a := f.auth
+	if u, err := url.Parse(target); err == nil && !a.PassCredentialsAll && (u.Scheme != f.base.Scheme || u.Host != f.base.Host) {
+		a.Username, a.Password = "", ""
+	}
+	g, err := a.Downloaders(scheme, a)
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", target, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.timeout())
+	defer cancel()
+	data, err := g.Get(ctx, target, limit)
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", target, err)
 	}
 	return data, nil
 }

@@ -22,6 +22,8 @@ type AddOptions struct {
 	ForceUpdate bool
 	// Timeout bounds the index download; zero means DefaultTimeout.
 	Timeout time.Duration
+	// Downloaders fetch repositories of other schemes than http(s).
+	Downloaders Downloaders
 }
 
 // ErrRepoExistsSame reports that the repository is already configured
@@ -47,7 +49,7 @@ func AddRepo(ctx context.Context, p Paths, e Entry, opts AddOptions) error {
 		return err
 	}
 	a := e.Auth()
-	a.Timeout = opts.Timeout
+	a.Timeout, a.Downloaders = opts.Timeout, opts.Downloaders
 	data, idx, err := fetchIndex(ctx, e.URL, a, fmt.Sprintf("repository %q (%s)", e.Name, e.URL))
 	if err != nil {
 		return fmt.Errorf("looks like %q is not a valid chart repository or cannot be reached: %w", e.URL, err)
@@ -115,6 +117,8 @@ type UpdateResult struct {
 type UpdateOptions struct {
 	// Timeout bounds each index download; zero means DefaultTimeout.
 	Timeout time.Duration
+	// Downloaders fetch repositories of other schemes than http(s).
+	Downloaders Downloaders
 }
 
 // UpdateRepos is UpdateReposWithOptions with the zero UpdateOptions.
@@ -146,7 +150,7 @@ func UpdateReposWithOptions(ctx context.Context, p Paths, opts UpdateOptions, na
 	for i, e := range entries {
 		results[i] = UpdateResult{Name: e.Name, URL: e.URL}
 		a := e.Auth()
-		a.Timeout = opts.Timeout
+		a.Timeout, a.Downloaders = opts.Timeout, opts.Downloaders
 		g.Go(func() {
 			fetched[i].data, fetched[i].idx, results[i].Err = fetchIndex(ctx, e.URL, a, fmt.Sprintf("repository %q (%s)", e.Name, e.URL))
 		})
