@@ -46,7 +46,9 @@ type result struct {
 	Rep      int           `json:"rep"`
 	Op       string        `json:"op"`
 	Took     time.Duration `json:"took"`
-	Failed   string        `json:"failed,omitempty"`
+	// CPU is the process's user and system time.
+	CPU    time.Duration `json:"cpu"`
+	Failed string        `json:"failed,omitempty"`
 	// Requests and Throttled are kpkg's own count, from its counting pass.
 	Requests  int64         `json:"requests,omitempty"`
 	Throttled time.Duration `json:"throttled,omitempty"`
@@ -176,6 +178,9 @@ func (b *bench) runOp(ctx context.Context, t tool, args []string) result {
 	start := time.Now()
 	err := cmd.Run()
 	r := result{Took: time.Since(start)}
+	if cmd.ProcessState != nil {
+		r.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	if err != nil {
 		tail := stderr.String()
 		if len(tail) > 2000 {

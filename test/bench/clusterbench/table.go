@@ -23,6 +23,7 @@ func median(ds []time.Duration) (time.Duration, bool) {
 // cell is one tool's figures for one workload and operation.
 type cell struct {
 	median time.Duration
+	cpu    time.Duration
 	ok     bool
 	runs   int
 	failed int
@@ -30,7 +31,7 @@ type cell struct {
 
 func summarize(results []result, w, tool, op string) cell {
 	var c cell
-	var ds []time.Duration
+	var ds, cpu []time.Duration
 	for _, r := range results {
 		if r.Workload != w || r.Tool != tool || r.Op != op || r.Counting {
 			continue
@@ -39,8 +40,9 @@ func summarize(results []result, w, tool, op string) cell {
 			c.failed++
 			continue
 		}
-		ds = append(ds, r.Took)
+		ds, cpu = append(ds, r.Took), append(cpu, r.CPU)
 	}
+	c.cpu, _ = median(cpu)
 	c.runs = len(ds)
 	c.median, c.ok = median(ds)
 	return c
@@ -84,11 +86,11 @@ func printTable(out io.Writer, results []result, workloads []*workload, tools []
 	for _, h := range helms {
 		fmt.Fprintf(out, " | %s | %s / kpkg", h.name, h.name)
 	}
-	fmt.Fprint(out, " | kpkg requests per object | kpkg throttled |\n| --- | --- | --:")
+	fmt.Fprint(out, " | kpkg CPU | kpkg requests per object | kpkg throttled |\n| --- | --- | --:")
 	for range helms {
 		fmt.Fprint(out, " | --: | --:")
 	}
-	fmt.Fprint(out, " | --: | --: |\n")
+	fmt.Fprint(out, " | --: | --: | --: |\n")
 	for _, w := range workloads {
 		for _, op := range ops {
 			k := summarize(results, w.id, "kpkg", op)
@@ -97,6 +99,7 @@ func printTable(out io.Writer, results []result, workloads []*workload, tools []
 				c := summarize(results, w.id, h.name, op)
 				fmt.Fprintf(out, " | %s | %s", c, ratio(c, k))
 			}
+			fmt.Fprintf(out, " | %.2f s", k.cpu.Seconds())
 			req, thr, ok := counted(results, w.id, op)
 			if ok && w.objects > 0 {
 				fmt.Fprintf(out, " | %.2f (%d) | %s |\n", float64(req)/float64(w.objects), req, thr.Round(time.Millisecond))
