@@ -3,6 +3,7 @@ package kube
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -48,8 +49,13 @@ func (t *reconnectTransport) RoundTrip(req *http.Request) (*http.Response, error
 		if deadline.IsZero() {
 			deadline = time.Now().Add(t.window)
 		}
-		if time.Now().Add(delay).After(deadline) || sleepCtx(req.Context(), delay) != nil {
+		if time.Now().Add(delay).After(deadline) {
 			return nil, err
+		}
+		if cerr := sleepCtx(req.Context(), delay); cerr != nil {
+			// Say that the caller stopped waiting, not only that the
+			// server was away.
+			return nil, fmt.Errorf("%w (stopped waiting for the server: %w)", err, cerr)
 		}
 		delay = min(2*delay, reconnectMaxDelay)
 		next := req.Clone(req.Context())
@@ -106,8 +112,11 @@ func retryTransient(ctx context.Context, fn func() error) error {
 		if deadline.IsZero() {
 			deadline = time.Now().Add(ReconnectWindow)
 		}
-		if time.Now().Add(delay).After(deadline) || sleepCtx(ctx, delay) != nil {
+		if time.Now().Add(delay).After(deadline) {
 			return err
+		}
+		if cerr := sleepCtx(ctx, delay); cerr != nil {
+			return fmt.Errorf("%w (stopped waiting for the server: %w)", err, cerr)
 		}
 		delay = min(2*delay, reconnectMaxDelay)
 	}

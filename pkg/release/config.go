@@ -121,7 +121,8 @@ func (c *Config) withLock(ctx context.Context, namespace, name, op string, fn fu
 		return err
 	}
 	err = fn(opCtx)
-	if lost := lostCause(opCtx); err != nil && lost != nil {
+	var said *LostLockError
+	if lost := lostCause(opCtx); err != nil && lost != nil && !errors.As(err, &said) {
 		// The operation saw only "context canceled": say why.
 		return fmt.Errorf("%w: %w", lost, err)
 	}

@@ -78,11 +78,10 @@ type LostLockError struct {
 }
 
 func (e *LostLockError) Error() string {
-	by := "another operation"
-	if e.By != "" {
-		by = e.By
+	if e.By == "" {
+		return fmt.Sprintf("lost the lock of release %s: %v", e.Release, e.Err)
 	}
-	return fmt.Sprintf("lost the lock of release %s to %s: %v", e.Release, by, e.Err)
+	return fmt.Sprintf("lost the lock of release %s to %s: %v", e.Release, e.By, e.Err)
 }
 func (e *LostLockError) Unwrap() error { return e.Err }
 

@@ -6,16 +6,21 @@ import (
 	"time"
 )
 
-// RestartAPIServer stops the API server gracefully (SIGTERM, as a rolling
-// restart of a control plane does), starts it again with the same flags
-// on the same port after down, and returns once its /readyz passes. Only
-// a cluster this process started can be restarted. Clients see refused
-// connections while it is away and their watches end.
+// RestartAPIServer stops the API server (SIGTERM, SIGKILL after 5 s),
+// starts it again with the same flags on the same port after down, and
+// returns once its /readyz passes. Only a cluster this process started
+// can be restarted. Clients see refused connections while it is away and
+// their watches end.
+//
+// The grace is short because a graceful shutdown closes the port at once
+// but then waits up to a minute (the request timeout) for clients'
+// connections to go idle, which kept connections never do: the server
+// would be away for a minute instead of seconds.
 func (c *Cluster) RestartAPIServer(ctx context.Context, down time.Duration) error {
-	return c.restart(ctx, BinKubeAPIServer, down)
+	return c.restart(ctx, BinKubeAPIServer, 5*time.Second, down)
 }
 
-func (c *Cluster) restart(ctx context.Context, name string, down time.Duration) error {
+func (c *Cluster) restart(ctx context.Context, name string, grace, down time.Duration) error {
 	spec, ok := c.specs[name]
 	if !ok {
 		return fmt.Errorf("restart %s: this cluster was not started by this process", name)
@@ -29,7 +34,7 @@ func (c *Cluster) restart(ctx context.Context, name string, down time.Duration) 
 	if i < 0 {
 		return fmt.Errorf("restart %s: no such process in the cluster", name)
 	}
-	if err := c.procs[i].stop(30 * time.Second); err != nil {
+	if err := c.procs[i].stop(grace); err != nil {
 		return fmt.Errorf("restart %s: %w", name, err)
 	}
 	select {
