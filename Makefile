@@ -10,7 +10,7 @@ LDFLAGS   := -X github.com/kpkg/kpkg/internal/cli.version=$(VERSION) \
              -X github.com/kpkg/kpkg/internal/cli.gitTreeState=$(GIT_TREE)
 CORPUS    ?= $(abspath ../shared/corpus)
 
-.PHONY: all build test unit compat bench lint fmt clean demo fuzz
+.PHONY: all build test unit compat bench bench-cluster lint fmt clean demo fuzz
 
 # The local cluster harness (test/cluster) brings its own targets.
 -include test/cluster/cluster.mk
@@ -64,6 +64,21 @@ fuzz:
 	      -fuzztime $(FUZZTIME) -fuzzminimizetime 5s -parallel $(FUZZPARALLEL); \
 	  done; \
 	done
+
+# bench-cluster: install, upgrade, rollback and uninstall (each --wait) of
+# generated charts of 100, 300 and 1,000 objects and of kube-prometheus-stack
+# with kpkg, Helm v3.22.0 and Helm v4.3.1 side by side on a local cluster of
+# its own, stopped at the end; prints a table of medians and kpkg's requests
+# per object, raw timings in bench-cluster.out. Not part of `make test`: it
+# takes about an hour (Helm 4 takes minutes per operation).
+# BENCH_CLUSTER_ARGS passes flags (see go run ./test/bench/clusterbench -h),
+# e.g. BENCH_CLUSTER_ARGS='-sizes 100,300 -reps 5'.
+BENCH_CLUSTER_NAME ?= bench
+BENCH_CLUSTER_ARGS ?=
+bench-cluster: build tools cluster-build
+	@kc=$$($(MAKE) -s cluster-up CLUSTER_NAME=$(BENCH_CLUSTER_NAME) | tail -n1 | cut -d= -f2-); \
+	trap '$(MAKE) -s cluster-down CLUSTER_NAME=$(BENCH_CLUSTER_NAME)' EXIT; \
+	$(TOOL_ENV) $(GO) run ./test/bench/clusterbench -kubeconfig "$$kc" -kpkg $(BIN) -corpus $(CORPUS) $(BENCH_CLUSTER_ARGS)
 
 # demo: the Todo stack on a local cluster (install, status, upgrade,
 # rollback, history); leaves the cluster running.

@@ -126,7 +126,7 @@ func (k *kubeFlags) releaseConfig(streams IO) (*release.Config, string, error) {
 		log := debugLogger(streams.Err, k.settings)
 		logSettings(log, k.settings)
 		log.Debug("cluster", "host", client.Host(), "namespace", ns, "driver", driver.Name())
-		cfg.OnEvent, cfg.Log = logEvent(log), logf(log)
+		cfg.OnEvent, cfg.Log, cfg.Debug = logEvent(log), logf(log), logf(log)
 	} else {
 		p := newProgress(streams.Err)
 		cfg.OnEvent, cfg.Log = p.event, p.log

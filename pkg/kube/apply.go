@@ -15,7 +15,7 @@ import (
 )
 
 // ApplyOptions control Apply. The zero value applies without an owner
-// check, fails on field conflicts and applies 16 objects of a kind at once.
+// check, fails on field conflicts and applies 64 objects of a kind at once.
 type ApplyOptions struct {
 	// Owner, when set, is stamped on every object, and an object owned by
 	// another release (or by none) is refused unless TakeOwnership.
@@ -26,7 +26,7 @@ type ApplyOptions struct {
 	Force bool
 	// DryRun asks the server to validate and default without persisting.
 	DryRun bool
-	// Parallelism bounds concurrent applies of one kind; 0 means 16.
+	// Parallelism bounds concurrent applies of one kind; 0 means 64.
 	Parallelism int
 }
 
@@ -148,7 +148,13 @@ func (c *Client) patchApply(ctx context.Context, info *resource.Info, data []byt
 	if dryRun {
 		po.DryRun = []string{metav1.DryRunAll}
 	}
-	out, err := c.resourceFor(info).Patch(ctx, info.Name, types.ApplyPatchType, data, po)
+	// An apply is idempotent, so one cut short by a restarting or
+	// overloaded server is sent again.
+	var out *unstructured.Unstructured
+	err := retryTransient(ctx, func() (err error) {
+		out, err = c.resourceFor(info).Patch(ctx, info.Name, types.ApplyPatchType, data, po)
+		return err
+	})
 	if err != nil {
 		return nil, applyError(info, err)
 	}

@@ -3,6 +3,8 @@ package kube
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -68,7 +70,9 @@ type Client struct {
 	dynamic  dynamic.Interface
 	core     kubernetes.Interface
 	metadata metadata.Interface
+	lock     kubernetes.Interface
 	mapper   meta.RESTMapper
+	stats    *counters
 }
 
 // Clients are the API clients a Client is made of; NewForClients accepts
@@ -81,6 +85,10 @@ type Clients struct {
 	Core kubernetes.Interface
 	// Metadata reads labels, annotations and managedFields cheaply.
 	Metadata metadata.Interface
+	// Lock holds release locks: a clientset with a rate limiter of its own,
+	// so renewing a lock never queues behind a burst of other requests; nil
+	// means Core.
+	Lock kubernetes.Interface
 	// Mapper maps kinds to resources; nil means a mapper over Core's
 	// discovery, cached in memory and refreshed when a kind is missing.
 	Mapper meta.RESTMapper
@@ -95,7 +103,11 @@ func NewForClients(cs Clients) (*Client, error) {
 	if cs.Dynamic == nil || cs.Core == nil || cs.Metadata == nil {
 		return nil, errors.New("kube: NewForClients needs the dynamic, core and metadata clients")
 	}
-	c := &Client{Namespace: cs.Namespace, host: cs.Host, dynamic: cs.Dynamic, core: cs.Core, metadata: cs.Metadata, mapper: cs.Mapper}
+	c := &Client{Namespace: cs.Namespace, host: cs.Host, dynamic: cs.Dynamic, core: cs.Core, metadata: cs.Metadata,
+		lock: cs.Lock, mapper: cs.Mapper, stats: &counters{}}
+	if c.lock == nil {
+		c.lock = cs.Core
+	}
 	if c.Namespace == "" {
 		c.Namespace = "default"
 	}
@@ -132,32 +144,53 @@ func NewWithOptions(getter genericclioptions.RESTClientGetter, opts Options) (*C
 
 // NewForConfig connects with a ready REST config; namespace "" means
 // "default". A config without a rate limit (QPS and Burst zero) gets the
-// defaults of Options.
+// defaults of Options. Each client (dynamic, typed, metadata, discovery,
+// and the lock's) has a rate limiter of its own, the time requests wait
+// for them is counted (see Stats), and a request whose connection is
+// refused by a server that answered before is sent again for up to
+// ReconnectWindow.
 func NewForConfig(cfg *rest.Config, namespace string) (*Client, error) {
 	cfg = rest.CopyConfig(cfg)
 	if cfg.QPS == 0 && cfg.Burst == 0 && cfg.RateLimiter == nil {
 		cfg.QPS, cfg.Burst = Options{}.rates()
 	}
-	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	stats, reached := &counters{}, &atomic.Bool{}
+	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return &countingTransport{next: rt, stats: stats} })
+	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper {
+		return &reconnectTransport{next: rt, reached: reached, window: ReconnectWindow}
+	})
+	dc, err := discovery.NewDiscoveryClientForConfig(withOwnLimiter(cfg, stats))
 	if err != nil {
 		return nil, fmt.Errorf("create a discovery client for %s: %w", cfg.Host, err)
 	}
 	cs := Clients{Host: cfg.Host, Namespace: namespace,
 		Mapper: restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))}
-	if cs.Dynamic, err = dynamic.NewForConfig(cfg); err != nil {
+	if cs.Dynamic, err = dynamic.NewForConfig(withOwnLimiter(cfg, stats)); err != nil {
 		return nil, fmt.Errorf("create a dynamic client for %s: %w", cfg.Host, err)
 	}
-	if cs.Core, err = kubernetes.NewForConfig(cfg); err != nil {
+	if cs.Core, err = kubernetes.NewForConfig(withOwnLimiter(cfg, stats)); err != nil {
 		return nil, fmt.Errorf("create a client for %s: %w", cfg.Host, err)
 	}
-	if cs.Metadata, err = metadata.NewForConfig(cfg); err != nil {
+	if cs.Metadata, err = metadata.NewForConfig(withOwnLimiter(cfg, stats)); err != nil {
 		return nil, fmt.Errorf("create a metadata client for %s: %w", cfg.Host, err)
 	}
-	return NewForClients(cs)
+	if cs.Lock, err = kubernetes.NewForConfig(withOwnLimiter(cfg, stats)); err != nil {
+		return nil, fmt.Errorf("create a client for %s: %w", cfg.Host, err)
+	}
+	c, err := NewForClients(cs)
+	if err != nil {
+		return nil, err
+	}
+	c.stats = stats
+	return c, nil
 }
 
 // Core is the typed clientset.
 func (c *Client) Core() kubernetes.Interface { return c.core }
+
+// Lock is the clientset for release locks, with a rate limiter of its
+// own.
+func (c *Client) Lock() kubernetes.Interface { return c.lock }
 
 // Metadata is the metadata-only client, for cheap lists.
 func (c *Client) Metadata() metadata.Interface { return c.metadata }

@@ -165,7 +165,11 @@ func readLive[T any](ctx context.Context, infos []*resource.Info, r reader[T]) *
 }
 
 func (l *liveSet[T]) getOne(ctx context.Context, r reader[T], info *resource.Info) error {
-	obj, err := r.get(ctx, info)
+	var obj T
+	err := retryTransient(ctx, func() (err error) {
+		obj, err = r.get(ctx, info)
+		return err
+	})
 	switch {
 	case apierrors.IsNotFound(err):
 		return nil
@@ -186,7 +190,13 @@ func (l *liveSet[T]) listGroup(ctx context.Context, r reader[T], g *resourceGrou
 	}
 	opts := metav1.ListOptions{Limit: listPageSize}
 	for {
-		items, names, cont, err := r.list(ctx, g, opts)
+		var items []T
+		var names []string
+		var cont string
+		err := retryTransient(ctx, func() (err error) {
+			items, names, cont, err = r.list(ctx, g, opts)
+			return err
+		})
 		if apierrors.IsForbidden(err) || apierrors.IsMethodNotSupported(err) {
 			return forEach(ctx, len(g.infos), 0, false, "stopped reading objects", func(ctx context.Context, i int) error {
 				return l.getOne(ctx, r, g.infos[i])

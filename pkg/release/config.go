@@ -36,6 +36,9 @@ type Config struct {
 	OnStored func(rel *Release, p storage.Placement)
 	// Log receives one line per step; nil discards them.
 	Log func(format string, args ...any)
+	// Debug receives diagnostics that are not progress, such as how many
+	// requests an operation sent; nil discards them.
+	Debug func(format string, args ...any)
 }
 
 // NewConfig makes a Config that keeps revisions with driver, reading
@@ -48,6 +51,17 @@ func (c *Config) logf(format string, args ...any) {
 	if c.Log != nil {
 		c.Log(format, args...)
 	}
+}
+
+// debugStats reports the requests sent so far and the time they waited
+// for the client-side rate limiters.
+func (c *Config) debugStats(op string) {
+	if c.Debug == nil {
+		return
+	}
+	st := c.Kube.Stats()
+	c.Debug("%s: %d request(s) to the API server; %d waited for the client-side rate limiter, %s in all",
+		op, st.Requests, st.ThrottledRequests, st.Throttled.Round(time.Millisecond))
 }
 
 func (c *Config) holder() string {
@@ -76,14 +90,19 @@ const annOperation = "kpkg.dev/operation"
 // that died are marked failed. fn's context ends when ctx ends (a signal)
 // or the lease is lost.
 func (c *Config) withLock(ctx context.Context, namespace, name, op string, fn func(context.Context) error) (err error) {
-	lock, err := Acquire(ctx, c.Kube.Core(), namespace, name, c.holder(), op, c.Lock)
+	// The lock has a client of its own: renewals must not queue behind
+	// the operation's requests.
+	lock, err := Acquire(ctx, c.Kube.Lock(), namespace, name, c.holder(), op, c.Lock)
 	if err != nil {
 		return err
 	}
 	defer func() {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		// Releasing may wait out a server restart, but not beyond the
+		// lease's life, after which it is free anyway.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(cleanupTimeout, lock.opts.TTL))
 		defer cancel()
 		err = errors.Join(err, lock.Release(rctx))
+		c.debugStats(op)
 	}()
 	opCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -102,7 +121,8 @@ func (c *Config) withLock(ctx context.Context, namespace, name, op string, fn fu
 		return err
 	}
 	err = fn(opCtx)
-	if lost := lostCause(opCtx); err != nil && lost != nil {
+	var said *LostLockError
+	if lost := lostCause(opCtx); err != nil && lost != nil && !errors.As(err, &said) {
 		// The operation saw only "context canceled": say why.
 		return fmt.Errorf("%w: %w", lost, err)
 	}
@@ -196,5 +216,14 @@ func (c *Config) finish(ctx context.Context, rel *Release, status Status, desc s
 	if status.IsPending() {
 		ann = c.operationAnnotations(string(status))
 	}
-	return c.Store.Update(rctx, rel, ann)
+	// The update is unconditional, so one cut short by a restarting
+	// server is sent again rather than leave the revision pending.
+	delay := 100 * time.Millisecond
+	for {
+		err := c.Store.Update(rctx, rel, ann)
+		if err == nil || !kube.IsTransient(err) || sleep(rctx, delay) != nil {
+			return err
+		}
+		delay = min(2*delay, time.Second)
+	}
 }

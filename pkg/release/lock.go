@@ -11,6 +11,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/kpkg/kpkg/pkg/kube"
 )
 
 // LockOptions time the release lease. The zero value holds it for 30s and
@@ -76,11 +78,10 @@ type LostLockError struct {
 }
 
 func (e *LostLockError) Error() string {
-	by := "another operation"
-	if e.By != "" {
-		by = e.By
+	if e.By == "" {
+		return fmt.Sprintf("lost the lock of release %s: %v", e.Release, e.Err)
 	}
-	return fmt.Sprintf("lost the lock of release %s to %s: %v", e.Release, by, e.Err)
+	return fmt.Sprintf("lost the lock of release %s to %s: %v", e.Release, e.By, e.Err)
 }
 func (e *LostLockError) Unwrap() error { return e.Err }
 
@@ -367,11 +368,20 @@ func (l *Lock) Release(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	rv := l.lease.ResourceVersion
-	err := l.leases.Delete(ctx, l.name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{ResourceVersion: &rv}})
-	if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
-		return fmt.Errorf("release the lock %s: %w", l.name, err)
+	opts := metav1.DeleteOptions{Preconditions: &metav1.Preconditions{ResourceVersion: &rv}}
+	// A server that is restarting is waited for (until ctx ends): a lease
+	// left behind would block the next operation until it expires.
+	delay := 100 * time.Millisecond
+	for {
+		err := l.leases.Delete(ctx, l.name, opts)
+		switch {
+		case err == nil || apierrors.IsNotFound(err) || apierrors.IsConflict(err):
+			return nil
+		case !kube.IsTransient(err) || l.opts.Sleep(ctx, delay) != nil:
+			return fmt.Errorf("release the lock %s: %w", l.name, err)
+		}
+		delay = min(2*delay, time.Second)
 	}
-	return nil
 }
 
 // lostCause returns the lost lock that ended ctx, if that is what ended it.

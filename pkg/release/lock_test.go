@@ -192,3 +192,43 @@ func TestLostLockSaysToWhom(t *testing.T) {
 	}
 	_ = l.Release(ctx)
 }
+
+// Release waits for a server that refuses the delete for a while (a
+// restart): a lease left behind would hold the next operation off until
+// it expires.
+func TestReleaseOutlastsAnUnavailableServer(t *testing.T) {
+	ctx := context.Background()
+	core := fake.NewClientset()
+	l, err := Acquire(ctx, core, "ns", "web", "a", "upgrade", fastLock(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	refusals := 3
+	core.PrependReactor("delete", "leases", func(k8stesting.Action) (bool, runtime.Object, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if refusals == 0 {
+			return false, nil, nil
+		}
+		refusals--
+		return true, nil, apierrors.NewServiceUnavailable("the API server is restarting")
+	})
+	if err := l.Release(ctx); err != nil {
+		t.Fatalf("Release: %v", err)
+	}
+	if _, err := core.CoordinationV1().Leases("ns").Get(ctx, leaseName("web"), metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Fatalf("the lease is still there after Release (get: %v)", err)
+	}
+	// A failure that is not the server's unavailability is reported.
+	l, err = Acquire(ctx, core, "ns", "web", "a", "upgrade", fastLock(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	core.PrependReactor("delete", "leases", func(k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewForbidden(schema.GroupResource{Resource: "leases"}, "x", errors.New("no"))
+	})
+	if err := l.Release(ctx); err == nil || !strings.Contains(err.Error(), "forbidden") {
+		t.Errorf("Release with a forbidden delete = %v", err)
+	}
+}

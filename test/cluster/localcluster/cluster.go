@@ -47,6 +47,9 @@ type Cluster struct {
 	restConfig *rest.Config
 	procs      []*process
 	layout     layout
+	// specs say how each process was started, by name, for Restart; nil
+	// for a cluster loaded from a run directory.
+	specs map[string]procSpec
 }
 
 // RESTConfig returns a copy of the admin client configuration.
@@ -110,7 +113,9 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 	env := append(os.Environ(), "KWOK_WORKDIR="+l.path("kwok"))
 	// All components start at once: the controllers and kwok retry until
 	// the API server answers, which overlaps their start-up with its own.
+	c.specs = map[string]procSpec{}
 	for _, spec := range componentSpecs(opts.Binaries, l, p, certs, env, opts.Detach) {
+		c.specs[spec.name] = spec
 		proc, err := startProcess(spec)
 		if err != nil {
 			return nil, err

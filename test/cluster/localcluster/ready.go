@@ -23,17 +23,11 @@ const pollInterval = 100 * time.Millisecond
 // the default ServiceAccount exists (so pods can be admitted) and the fake
 // Node is Ready. A component that exits meanwhile fails the wait at once.
 func waitReady(ctx context.Context, c *Cluster, p ports, log io.Writer) error {
-	cfg := c.RESTConfig()
-	cfg.Timeout = 5 * time.Second
-	client, err := kubernetes.NewForConfig(cfg)
+	client, err := readinessClient(c)
 	if err != nil {
-		return fmt.Errorf("build client for readiness checks: %w", err)
+		return err
 	}
-
-	if err := poll(ctx, c, "the API server's /readyz", func(ctx context.Context) (bool, error) {
-		body, err := client.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
-		return err == nil && string(body) == "ok", nil
-	}); err != nil {
+	if err := waitAPIReady(ctx, c); err != nil {
 		return err
 	}
 	fmt.Fprintln(log, "API server ready")
@@ -85,6 +79,28 @@ func waitReady(ctx context.Context, c *Cluster, p ports, log io.Writer) error {
 			}
 		}
 		return false, nil
+	})
+}
+
+func readinessClient(c *Cluster) (kubernetes.Interface, error) {
+	cfg := c.RESTConfig()
+	cfg.Timeout = 5 * time.Second
+	client, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("build client for readiness checks: %w", err)
+	}
+	return client, nil
+}
+
+// waitAPIReady returns once the API server's /readyz passes.
+func waitAPIReady(ctx context.Context, c *Cluster) error {
+	client, err := readinessClient(c)
+	if err != nil {
+		return err
+	}
+	return poll(ctx, c, "the API server's /readyz", func(ctx context.Context) (bool, error) {
+		body, err := client.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
+		return err == nil && string(body) == "ok", nil
 	})
 }
 

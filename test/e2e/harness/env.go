@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
@@ -85,6 +86,19 @@ func Setup(ctx context.Context, log io.Writer) (*Env, error) {
 		return nil, errors.Join(err, cluster.Stop())
 	}
 	return env, nil
+}
+
+// ErrNotOurCluster is returned by what only a cluster the harness started
+// can do.
+var ErrNotOurCluster = errors.New("the cluster was not started by the harness (KPKG_E2E_KUBECONFIG)")
+
+// RestartAPIServer stops the API server gracefully, starts it again after
+// down and returns once it is ready.
+func (e *Env) RestartAPIServer(ctx context.Context, down time.Duration) error {
+	if e.cluster == nil {
+		return ErrNotOurCluster
+	}
+	return e.cluster.RestartAPIServer(ctx, down)
 }
 
 // Close stops the cluster if the harness started it.
