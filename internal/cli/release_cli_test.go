@@ -25,7 +25,6 @@ func TestReleaseCommandErrors(t *testing.T) {
 		{"bad dry-run mode", []string{"install", "x", "chart", "--dry-run=maybe"}, `invalid --dry-run "maybe"`},
 		{"bad output format", []string{"list", "-o", "xml"}, `invalid format type "xml"`},
 		{"bad cascade", []string{"uninstall", "web", "--cascade", "sideways"}, `invalid cascade value (sideways)`},
-		{"cascade kpkg cannot honour", []string{"uninstall", "web", "--cascade", "orphan"}, `--cascade=orphan is not supported`},
 		{"hide-secret without a dry run", []string{"install", "web", "chart", "--hide-secret"}, "--hide-secret requires --dry-run"},
 		{"deleted official repository", []string{"repo", "add", "stable", "https://kubernetes-charts.storage.googleapis.com"}, `try "https://charts.helm.sh/stable" instead`},
 		{"bad rollback revision", []string{"rollback", "web", "two"}, `invalid revision "two"`},

@@ -11,8 +11,7 @@ import (
 	"github.com/kpkg/kpkg/pkg/release"
 )
 
-// cascadeModes are the values of --cascade; kpkg's cluster client deletes
-// with background propagation only.
+// cascadeModes are the values of --cascade.
 var cascadeModes = []string{"background", "foreground", "orphan"}
 
 func newUninstallCommand(streams IO) *cobra.Command {
@@ -31,6 +30,7 @@ annotated helm.sh/resource-policy: keep) and its revisions, or with
 			if err := checkCascade(cascade); err != nil {
 				return err
 			}
+			o.Cascade = cascade
 			cfg, ns, err := kubeOf(cmd).releaseConfig(streams)
 			if err != nil {
 				return err
@@ -72,19 +72,14 @@ annotated helm.sh/resource-policy: keep) and its revisions, or with
 	fs.StringVar(&o.Description, "description", "", "add a custom description")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "simulate a uninstall")
 	fs.BoolVar(&ignoreNotFound, "ignore-not-found", false, `Treat "release not found" as a successful uninstall`)
-	fs.StringVar(&cascade, "cascade", "background", `Must be "background", "orphan", or "foreground". Selects the deletion cascading strategy for the dependents. Defaults to background. kpkg supports background only`)
+	fs.StringVar(&cascade, "cascade", "background", `Must be "background", "orphan", or "foreground". Selects the deletion cascading strategy for the dependents. Defaults to background.`)
 	return cmd
 }
 
-// checkCascade accepts --cascade's values and refuses the two kpkg cannot
-// honour: deleting with background propagation instead of orphaning would
-// delete the dependents the user asked to keep.
+// checkCascade accepts --cascade's values, with Helm's message otherwise.
 func checkCascade(mode string) error {
 	if !slices.Contains(cascadeModes, mode) {
 		return fmt.Errorf("invalid cascade value (%s). Must be \"background\", \"foreground\", or \"orphan\"", mode)
-	}
-	if mode != "background" {
-		return fmt.Errorf("--cascade=%s is not supported: kpkg deletes a release's objects with background propagation only (--cascade=background, the default)", mode)
 	}
 	return nil
 }

@@ -20,6 +20,22 @@ import (
 // Objects already gone are not an error; every other failure is reported,
 // naming the object, after trying the rest.
 func (c *Client) Delete(ctx context.Context, infos []*resource.Info, owner Owner) error {
+	return c.DeleteWith(ctx, infos, DeleteOptions{Owner: owner})
+}
+
+// DeleteOptions control DeleteWith. The zero value deletes without an
+// ownership check, dependents in the background.
+type DeleteOptions struct {
+	// Owner, when set, spares live objects another release (or none) owns.
+	Owner Owner
+	// Propagation is what happens to dependents (a Deployment's
+	// ReplicaSets): "" means background, as kubectl's --cascade.
+	Propagation metav1.DeletionPropagation
+}
+
+// DeleteWith is Delete with options.
+func (c *Client) DeleteWith(ctx context.Context, infos []*resource.Info, o DeleteOptions) error {
+	owner := o.Owner
 	sorted := append([]*resource.Info(nil), infos...)
 	SortForUninstall(sorted)
 	var live *liveMeta
@@ -35,7 +51,7 @@ func (c *Client) Delete(ctx context.Context, infos []*resource.Info, owner Owner
 	}
 	for _, group := range kindGroups(sorted) {
 		err := forEach(ctx, len(group), 0, false, "stopped deleting", func(ctx context.Context, i int) error {
-			return c.deleteOne(ctx, group[i], live, owner)
+			return c.deleteOne(ctx, group[i], live, owner, o.Propagation)
 		})
 		if err != nil {
 			errs = append(errs, err)
@@ -47,8 +63,10 @@ func (c *Client) Delete(ctx context.Context, infos []*resource.Info, owner Owner
 	return errors.Join(errs...)
 }
 
-func (c *Client) deleteOne(ctx context.Context, info *resource.Info, live *liveMeta, owner Owner) error {
-	policy := metav1.DeletePropagationBackground
+func (c *Client) deleteOne(ctx context.Context, info *resource.Info, live *liveMeta, owner Owner, policy metav1.DeletionPropagation) error {
+	if policy == "" {
+		policy = metav1.DeletePropagationBackground
+	}
 	opts := metav1.DeleteOptions{PropagationPolicy: &policy}
 	if live != nil {
 		m := live.get(info)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	clienttesting "k8s.io/client-go/testing"
@@ -84,6 +85,37 @@ func TestDeleteReportsEachFailure(t *testing.T) {
 	}
 	if f.Get(t, configmaps, "shop", "cm-1") != nil {
 		t.Error("cm-1 was not deleted after cm-0 failed")
+	}
+}
+
+func TestDeletePropagation(t *testing.T) {
+	for _, tt := range []struct {
+		asked metav1.DeletionPropagation
+		want  metav1.DeletionPropagation
+	}{
+		{"", metav1.DeletePropagationBackground},
+		{metav1.DeletePropagationForeground, metav1.DeletePropagationForeground},
+		{metav1.DeletePropagationOrphan, metav1.DeletePropagationOrphan},
+	} {
+		t.Run(string(tt.want), func(t *testing.T) {
+			f := newFakeCluster(t)
+			f.Add(t, ownedConfigMap("cm-0", release))
+			var got []metav1.DeletionPropagation
+			f.Dyn.PrependReactor("delete", "configmaps", func(a clienttesting.Action) (bool, runtime.Object, error) {
+				if p := a.(clienttesting.DeleteActionImpl).DeleteOptions.PropagationPolicy; p != nil {
+					got = append(got, *p)
+				}
+				return false, nil, nil
+			})
+			c := f.client(t)
+			err := c.DeleteWith(context.Background(), mustBuild(t, c, configMaps(1, "x")), DeleteOptions{Owner: release, Propagation: tt.asked})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || got[0] != tt.want {
+				t.Errorf("propagation sent %v, want [%s]", got, tt.want)
+			}
+		})
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/kpkg/kpkg/pkg/kube"
 	"github.com/kpkg/kpkg/pkg/render"
 )
@@ -20,6 +22,9 @@ type UninstallOptions struct {
 	NoHooks     bool
 	Description string
 	DryRun      bool
+	// Cascade is what happens to the dependents of deleted objects:
+	// "background" (the default, ""), "foreground" or "orphan".
+	Cascade string
 }
 
 // UninstallResult is what uninstall did.
@@ -35,6 +40,9 @@ type UninstallResult struct {
 // Uninstall deletes a release's objects and, unless KeepHistory, its
 // revisions.
 func Uninstall(ctx context.Context, c *Config, namespace, name string, o UninstallOptions) (*UninstallResult, error) {
+	if _, ok := cascades[o.Cascade]; !ok {
+		return nil, fmt.Errorf("invalid cascade value %q: use background, foreground or orphan", o.Cascade)
+	}
 	if o.DryRun {
 		rel, err := c.lastRelease(ctx, namespace, name)
 		if err != nil {
@@ -129,7 +137,7 @@ func (c *Config) removeObjects(ctx context.Context, rel *Release, res *Uninstall
 		}
 		doomed = append(doomed, info)
 	}
-	if err := c.Kube.Delete(ctx, doomed, owner); err != nil {
+	if err := c.Kube.DeleteWith(ctx, doomed, kube.DeleteOptions{Owner: owner, Propagation: cascades[o.Cascade]}); err != nil {
 		return err
 	}
 	if o.Wait {
@@ -177,4 +185,10 @@ func (c *Config) uninstallDamaged(ctx context.Context, revs []revision, newest *
 	newest.Info.Deleted = now()
 	newest.Info.Description += "; uninstalled"
 	return res, c.setStatus(ctx, newest, StatusUninstalled)
+}
+
+// cascades maps Cascade to the API's propagation policies.
+var cascades = map[string]metav1.DeletionPropagation{
+	"": metav1.DeletePropagationBackground, "background": metav1.DeletePropagationBackground,
+	"foreground": metav1.DeletePropagationForeground, "orphan": metav1.DeletePropagationOrphan,
 }

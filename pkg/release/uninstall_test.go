@@ -26,7 +26,10 @@ func TestUninstall(t *testing.T) {
 	if rel := e.install("web", nil); rel.Version != 2 {
 		t.Errorf("reinstall is revision %d, want 2", rel.Version)
 	}
-	if _, err := Uninstall(context.Background(), e.cfg, testNS, "web", UninstallOptions{}); err != nil {
+	if _, err := Uninstall(context.Background(), e.cfg, testNS, "web", UninstallOptions{Cascade: "sideways"}); err == nil {
+		t.Error("uninstall --cascade sideways succeeded")
+	}
+	if _, err := Uninstall(context.Background(), e.cfg, testNS, "web", UninstallOptions{Cascade: "orphan"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := History(context.Background(), e.cfg, testNS, "web", 0); !errors.Is(err, ErrNotFound) {
