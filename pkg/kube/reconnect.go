@@ -10,6 +10,8 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	utilnet "k8s.io/apimachinery/pkg/util/net"
+
+	"github.com/kpkg/kpkg/pkg/internal/ctxsleep"
 )
 
 // ReconnectWindow is how long a request waits for an API server that went
@@ -52,7 +54,7 @@ func (t *reconnectTransport) RoundTrip(req *http.Request) (*http.Response, error
 		if time.Now().Add(delay).After(deadline) {
 			return nil, err
 		}
-		if cerr := sleepCtx(req.Context(), delay); cerr != nil {
+		if cerr := ctxsleep.Sleep(req.Context(), delay); cerr != nil {
 			// Say that the caller stopped waiting, not only that the
 			// server was away.
 			return nil, fmt.Errorf("%w (stopped waiting for the server: %w)", err, cerr)
@@ -65,17 +67,6 @@ func (t *reconnectTransport) RoundTrip(req *http.Request) (*http.Response, error
 			}
 		}
 		req = next
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 
@@ -115,7 +106,7 @@ func retryTransient(ctx context.Context, fn func() error) error {
 		if time.Now().Add(delay).After(deadline) {
 			return err
 		}
-		if cerr := sleepCtx(ctx, delay); cerr != nil {
+		if cerr := ctxsleep.Sleep(ctx, delay); cerr != nil {
 			return fmt.Errorf("%w (stopped waiting for the server: %w)", err, cerr)
 		}
 		delay = min(2*delay, reconnectMaxDelay)

@@ -14,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/cli-runtime/pkg/resource"
+
+	"github.com/kpkg/kpkg/pkg/internal/ctxsleep"
 )
 
 // source lists and then watches one resource in one namespace, so waits
@@ -54,14 +56,7 @@ type backoff struct{ next time.Duration }
 func (b *backoff) wait(ctx context.Context) bool {
 	d := max(b.next, retryMin)
 	b.next = min(2*d, retryMax)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+	return ctxsleep.Sleep(ctx, d) == nil
 }
 
 func (b *backoff) reset() { b.next = 0 }

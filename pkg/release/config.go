@@ -8,6 +8,7 @@ import (
 	"os/user"
 	"time"
 
+	"github.com/kpkg/kpkg/pkg/internal/ctxsleep"
 	"github.com/kpkg/kpkg/pkg/kube"
 	"github.com/kpkg/kpkg/pkg/release/storage"
 	"github.com/kpkg/kpkg/pkg/release/storage/kpkgv1"
@@ -221,7 +222,7 @@ func (c *Config) finish(ctx context.Context, rel *Release, status Status, desc s
 	delay := 100 * time.Millisecond
 	for {
 		err := c.Store.Update(rctx, rel, ann)
-		if err == nil || !kube.IsTransient(err) || sleep(rctx, delay) != nil {
+		if err == nil || !kube.IsTransient(err) || ctxsleep.Sleep(rctx, delay) != nil {
 			return err
 		}
 		delay = min(2*delay, time.Second)
