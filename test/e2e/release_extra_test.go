@@ -4,7 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -93,5 +95,33 @@ func TestHistoryMaxAndLabels(t *testing.T) {
 	r := mustKpkg(t, ns, "install", chart, "--generate-name", "-o", "json")
 	if !strings.Contains(r.stdout, `"name":"basic-`) {
 		t.Errorf("--generate-name output: %s", r.stdout)
+	}
+}
+
+// TestUninstallCascade: --cascade=orphan leaves a Deployment's ReplicaSet
+// behind, --cascade=foreground removes it before the Deployment is gone.
+func TestUninstallCascade(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ns := env.Namespace(t)
+	replicaSets := func(rel string) []appsv1.ReplicaSet {
+		list, err := env.Client.AppsV1().ReplicaSets(ns).List(ctx, metav1.ListOptions{LabelSelector: "app=" + rel + "-web"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return list.Items
+	}
+	for _, rel := range []string{"orphan", "foreground"} {
+		mustKpkg(t, ns, "install", rel, testChart("basic"))
+		waitFor(t, time.Minute, "the ReplicaSet of "+rel, func() bool { return len(replicaSets(rel)) == 1 })
+		mustKpkg(t, ns, "uninstall", rel, "--cascade", rel, "--wait")
+	}
+	// The orphaned ReplicaSet loses its owner reference and stays.
+	waitFor(t, time.Minute, "the orphaned ReplicaSet to lose its owner", func() bool {
+		rs := replicaSets("orphan")
+		return len(rs) == 1 && len(rs[0].OwnerReferences) == 0
+	})
+	if rs := replicaSets("foreground"); len(rs) != 0 {
+		t.Errorf("--cascade=foreground returned with %d ReplicaSets left", len(rs))
 	}
 }
