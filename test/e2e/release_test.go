@@ -86,6 +86,12 @@ func TestReleaseLifecycle(t *testing.T) {
 	if r = mustKpkg(t, ns, "status", "web"); !strings.Contains(r.stdout, "Phase:          Succeeded") {
 		t.Errorf("status after test does not show the test run:\n%s", r.stdout)
 	}
+	// --logs reads each test hook as a pod of its name, as Helm does: this
+	// test is a Job, so there is no such pod, and the results come first.
+	r = failKpkg(t, ns, []string{`read the logs of test pod web-smoke-test`, `pods "web-smoke-test" not found`}, "test", "web", "--logs")
+	if !strings.Contains(r.stdout, "TEST SUITE:     web-smoke-test") {
+		t.Errorf("test --logs did not print the results before the logs:\n%s", r.stdout)
+	}
 	if r = mustKpkg(t, ns, "test", "web", "--filter", "!name=web-smoke-test"); !strings.Contains(r.stdout, "Phase:          Succeeded") {
 		t.Errorf("test --filter excluding every test:\n%s", r.stdout)
 	}
