@@ -58,7 +58,7 @@ func ParseProvenance(name string, data []byte) (*Provenance, error) {
 		return nil, bad("the signature block is not valid ASCII armor", err)
 	}
 	p := &Provenance{Name: name, signed: block.Bytes, signature: sig}
-	pkt, err := packet.Read(bytes.NewReader(sig))
+	pkt, err := readPacket(sig)
 	if err != nil {
 		return nil, bad("the signature block holds no readable OpenPGP packet", err)
 	}
@@ -84,6 +84,19 @@ func decodeClearsigned(data []byte) (block *clearsign.Block) {
 	}()
 	block, _ = clearsign.Decode(data)
 	return block
+}
+
+// readPacket is packet.Read, which in go-crypto v1.4.1 panics on a
+// signature subpacket of length zero (found by FuzzParseProvenance; v1.5.2
+// refuses it). Another such slip in the library must not crash kpkg: a
+// panic there means the signature block is not a readable packet.
+func readPacket(data []byte) (pkt packet.Packet, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			pkt, err = nil, fmt.Errorf("the OpenPGP parser failed on it: %v", r)
+		}
+	}()
+	return packet.Read(bytes.NewReader(data))
 }
 
 // parseText reads the signed text: Chart.yaml, the "..." line, then the
