@@ -255,7 +255,10 @@ func (d *Driver) Update(ctx context.Context, rel *record.Release, o storage.Writ
 	labels := d.labels(rel)
 	labels[LabelModifiedAt] = strconv.FormatInt(time.Now().Unix(), 10)
 	cur, err := d.objs.get(ctx, rel.Namespace, objName, dataKey)
-	if err != nil && !apierrors.IsNotFound(err) {
+	if apierrors.IsNotFound(err) {
+		return fmt.Errorf("update %s: %w", d.describe(rel.Namespace, objName), storage.ErrNotFound)
+	}
+	if err != nil {
 		return fmt.Errorf("read %s: %w", d.describe(rel.Namespace, objName), err)
 	}
 	var value []byte
@@ -268,9 +271,7 @@ func (d *Driver) Update(ctx context.Context, rel *record.Release, o storage.Writ
 	if err != nil {
 		return err
 	}
-	if cur != nil {
-		labels[LabelCreatedAt] = cur.Labels[LabelCreatedAt]
-	}
+	labels[LabelCreatedAt] = cur.Labels[LabelCreatedAt]
 	obj := &object{Name: objName, Labels: labels, Annotations: o.Annotations, Value: value}
 	if err := d.objs.update(ctx, rel.Namespace, obj, dataKey); err != nil {
 		return fmt.Errorf("update %s to %s: %w", d.describe(rel.Namespace, objName), rel.Info.Status, err)
