@@ -58,6 +58,7 @@ func addKlogFlags(fs *pflag.FlagSet) {
 		pf := pflag.PFlagFromGoFlag(f)
 		pf.Name = name
 		pf.Hidden = true
+		pf.Annotations = map[string][]string{klogFlag: nil}
 		fs.AddFlag(pf)
 	})
 }

@@ -42,6 +42,9 @@ func NewRootCommand(streams IO) *cobra.Command {
 		Short:         "kpkg is a Helm-compatible package manager for Kubernetes",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
+			routeClientOutput(cmd, streams.Err)
+		},
 	}
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
