@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -146,6 +147,7 @@ func TestTransient(t *testing.T) {
 		{apierrors.NewServiceUnavailable("starting"), true},
 		{apierrors.NewTooManyRequests("busy", 1), true},
 		{apierrors.NewServerTimeout(gr, "patch", 1), true},
+		{fmt.Errorf("unexpected error when reading response body. Please retry. Original error: %w", io.ErrUnexpectedEOF), true},
 	}
 	for _, tt := range tests {
 		if got := transient(tt.err); got != tt.want {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"strings"
 	"time"
 
 	"github.com/kpkg/kpkg/pkg/internal/ctxsleep"
@@ -227,4 +228,19 @@ func (c *Config) finish(ctx context.Context, rel *Release, status Status, desc s
 		}
 		delay = min(2*delay, time.Second)
 	}
+}
+
+// interruption adds to err why ctx ended, when it ended for a reason of
+// its own (a signal, a lost lock) that err does not say: a request cut
+// short reports only "context canceled", and the failed revision's
+// description should tell what stopped it.
+func interruption(ctx context.Context, err error) error {
+	if err == nil || ctx.Err() == nil {
+		return err
+	}
+	cause := context.Cause(ctx)
+	if cause == ctx.Err() || errors.Is(err, cause) || strings.Contains(err.Error(), cause.Error()) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", cause, err)
 }

@@ -120,6 +120,7 @@ func (c *Config) install(ctx context.Context, ch *chart.Chart, vals map[string]a
 		}
 		return rel, c.finish(ctx, rel, StatusDeployed, desc)
 	}
+	err = interruption(ctx, err)
 	ferr := c.finish(ctx, rel, StatusFailed, fmt.Sprintf("Release %q failed: %v", rel.Name, err))
 	err = fmt.Errorf("install release %s: %w", rel.Name, errors.Join(err, ferr))
 	if o.Atomic {

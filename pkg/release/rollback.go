@@ -72,6 +72,7 @@ func (c *Config) rollback(ctx context.Context, name string, o RollbackOptions) (
 	if err == nil {
 		return rel, c.succeed(ctx, rel, fmt.Sprintf("Rollback to %d", target), o.HistoryMax)
 	}
+	err = interruption(ctx, err)
 	ctx = context.WithoutCancel(ctx)
 	ferr := c.finish(ctx, rel, StatusFailed, fmt.Sprintf("Rollback %q failed: %v", name, err))
 	err = fmt.Errorf("roll back release %s to revision %d: %w", name, target, errors.Join(err, ferr))

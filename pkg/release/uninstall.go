@@ -89,6 +89,7 @@ func (c *Config) uninstallLocked(ctx context.Context, namespace, name string, o 
 	}
 	res := &UninstallResult{Release: rel}
 	if err := c.removeObjects(ctx, rel, res, o); err != nil {
+		err = interruption(ctx, err)
 		ferr := c.finish(ctx, rel, StatusFailed, fmt.Sprintf("Uninstallation failed: %v", err))
 		return res, fmt.Errorf("uninstall release %s: %w", name, errors.Join(err, ferr))
 	}

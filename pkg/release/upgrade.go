@@ -195,6 +195,7 @@ func (c *Config) upgrade(ctx context.Context, name string, ch *chart.Chart, vals
 }
 
 func (c *Config) failUpgrade(ctx context.Context, rel, deployed *Release, cause error, o UpgradeOptions) error {
+	cause = interruption(ctx, cause)
 	ctx = context.WithoutCancel(ctx)
 	ferr := c.finish(ctx, rel, StatusFailed, fmt.Sprintf("Upgrade %q failed: %v", rel.Name, cause))
 	err := fmt.Errorf("upgrade release %s to revision %d: %w", rel.Name, rel.Version, errors.Join(cause, ferr))
