@@ -107,11 +107,8 @@ func NewCluster(t testing.TB, objects ...runtime.Object) *Cluster {
 		f.Serve(r)
 	}
 	count := func(a clienttesting.Action) (bool, runtime.Object, error) { f.record(a); return false, nil, nil }
-	countWatch := func(a clienttesting.Action) (bool, watch.Interface, error) {
-		f.record(a)
-		f.watches.Add(1)
-		return false, nil, nil
-	}
+	countWatch := func(a clienttesting.Action) (bool, watch.Interface, error) { f.record(a); return false, nil, nil }
+	f.Core.PrependWatchReactor("*", f.coreWatch)
 	f.Dyn.PrependReactor("*", "*", f.dynamicReaction)
 	f.Dyn.PrependWatchReactor("*", f.dynamicWatch)
 	f.Meta.PrependReactor("*", "*", f.metadataReaction)
@@ -126,7 +123,8 @@ func NewCluster(t testing.TB, objects ...runtime.Object) *Cluster {
 // Requests is how many requests reached a fake since the last reset.
 func (f *Cluster) Requests() int64 { return f.requests.Load() }
 
-// Watches is how many watches were opened.
+// Watches is how many watches were opened; a watch counts once it sees
+// every change made after.
 func (f *Cluster) Watches() int32 { return f.watches.Load() }
 
 // Serve adds a resource to discovery.
@@ -217,12 +215,13 @@ func (f *Cluster) dynamicWatch(action clienttesting.Action) (bool, watch.Interfa
 	gvr := action.GetResource()
 	gvk, ok := f.Typed(gvr)
 	if !ok {
-		return false, nil, nil
+		return f.opened(f.Dyn.Tracker().Watch(gvr, action.GetNamespace(), watchOptions(action)))
 	}
 	w, err := f.Core.Tracker().Watch(gvr, action.GetNamespace(), watchOptions(action))
 	if err != nil {
 		return true, nil, err
 	}
+	f.watches.Add(1)
 	return true, watch.Filter(w, func(e watch.Event) (watch.Event, bool) {
 		if u, err := toUnstructured(e.Object, gvk); err == nil {
 			e.Object = u
@@ -279,12 +278,30 @@ func (f *Cluster) metadataWatch(action clienttesting.Action) (bool, watch.Interf
 	if err != nil {
 		return true, nil, err
 	}
+	f.watches.Add(1)
 	return true, watch.Filter(w, func(e watch.Event) (watch.Event, bool) {
 		if pom, err := ToMetadata(e.Object, gvk); err == nil {
 			e.Object = pom
 		}
 		return e, true
 	}), nil
+}
+
+// coreWatch serves the typed clientset's watches from its tracker.
+func (f *Cluster) coreWatch(action clienttesting.Action) (bool, watch.Interface, error) {
+	return f.opened(f.Core.Tracker().Watch(action.GetResource(), action.GetNamespace(), watchOptions(action)))
+}
+
+// opened counts a watch once the tracker has registered it, so a test
+// that waits for Watches() changes objects only when the change will be
+// seen: the fake tracker, unlike an API server, cannot replay what a
+// watch missed.
+func (f *Cluster) opened(w watch.Interface, err error) (bool, watch.Interface, error) {
+	if err != nil {
+		return true, nil, err
+	}
+	f.watches.Add(1)
+	return true, w, nil
 }
 
 func watchOptions(action clienttesting.Action) metav1.ListOptions {
