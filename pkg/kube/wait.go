@@ -208,31 +208,11 @@ func (w *waiter) apply(ctx context.Context, ch change) error {
 			}
 		}
 		return nil
-	case ch.relisted:
-		byName := namesOf(ch.objs)
-		for _, info := range g.infos {
-			w.live[Key(info)] = asUnstructured(byName[info.Name])
-		}
-		for _, info := range g.infos {
-			if err := w.judge(ctx, info); err != nil {
-				return err
-			}
-		}
-		return nil
 	}
-	name := nameOf(ch.obj)
-	for _, info := range g.infos {
-		if info.Name != name {
-			continue
-		}
-		if ch.event == watch.Deleted {
-			w.live[Key(info)] = nil
-		} else {
-			w.live[Key(info)] = asUnstructured(ch.obj)
-		}
+	return eachObserved(g, ch, func(info *resource.Info, live runtime.Object) error {
+		w.live[Key(info)] = asUnstructured(live)
 		return w.judge(ctx, info)
-	}
-	return nil
+	})
 }
 
 // judge computes a pending object's status, reports it, and fails the

@@ -257,26 +257,44 @@ func (c *Client) watchUntil(ctx context.Context, infos []*resource.Info, src fun
 // settle drops from pending the objects of g for which done holds after
 // ch. A failure to list is left to the source, which retries.
 func settle(g *resourceGroup, ch change, pending map[string]*resource.Info, done func(runtime.Object) bool) {
+	_ = eachObserved(g, ch, func(info *resource.Info, live runtime.Object) error {
+		if done(live) {
+			delete(pending, Key(info))
+		}
+		return nil
+	})
+}
+
+// eachObserved calls fn, until it fails, for each object of g that ch
+// tells of, with the object's state after ch: nil when it is absent. A
+// relist tells of every object, an event of the one it names, a failure
+// to list of none.
+func eachObserved(g *resourceGroup, ch change, fn func(info *resource.Info, live runtime.Object) error) error {
 	switch {
 	case ch.err != nil:
+		return nil
 	case ch.relisted:
 		byName := namesOf(ch.objs)
 		for _, info := range g.infos {
-			if done(byName[info.Name]) {
-				delete(pending, Key(info))
+			if err := fn(info, byName[info.Name]); err != nil {
+				return err
 			}
 		}
-	default:
-		obj := ch.obj
-		if ch.event == watch.Deleted {
-			obj = nil
-		}
-		for _, info := range g.infos {
-			if info.Name == nameOf(ch.obj) && done(obj) {
-				delete(pending, Key(info))
+		return nil
+	}
+	var live runtime.Object
+	if ch.event != watch.Deleted {
+		live = ch.obj
+	}
+	name := nameOf(ch.obj)
+	for _, info := range g.infos {
+		if info.Name == name {
+			if err := fn(info, live); err != nil {
+				return err
 			}
 		}
 	}
+	return nil
 }
 
 // sortedInfos lists a set of objects by Key.
@@ -298,42 +316,30 @@ func narrow(g *resourceGroup) metav1.ListOptions {
 	return metav1.ListOptions{}
 }
 
+// newSource follows what one client's List and Watch serve, whatever
+// list type they return.
+func newSource[L runtime.Object](what string, opts metav1.ListOptions,
+	list func(context.Context, metav1.ListOptions) (L, error),
+	watch func(context.Context, metav1.ListOptions) (watch.Interface, error)) *source {
+	return &source{what: what, opts: opts, watch: watch,
+		list: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return list(ctx, o) }}
+}
+
 // objectSource follows the full objects of a group.
 func (c *Client) objectSource(g *resourceGroup) *source {
 	ri := c.resourceOf(g.mapping, g.namespace)
-	return &source{
-		what: g.what(),
-		opts: narrow(g),
-		list: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return ri.List(ctx, o) },
-		watch: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
-			return ri.Watch(ctx, o)
-		},
-	}
+	return newSource(g.what(), narrow(g), ri.List, ri.Watch)
 }
 
 // metadataSource follows the metadata of a group, enough to see objects
 // come and go.
 func (c *Client) metadataSource(g *resourceGroup) *source {
 	ri := c.metadataFor(g.mapping, g.namespace)
-	return &source{
-		what: g.what(),
-		opts: narrow(g),
-		list: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return ri.List(ctx, o) },
-		watch: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
-			return ri.Watch(ctx, o)
-		},
-	}
+	return newSource(g.what(), narrow(g), ri.List, ri.Watch)
 }
 
 // podSource follows the pods of a namespace that selector matches.
 func (c *Client) podSource(namespace, selector string) *source {
 	pods := c.core.CoreV1().Pods(namespace)
-	return &source{
-		what: "pods in namespace " + namespace,
-		opts: metav1.ListOptions{LabelSelector: selector},
-		list: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return pods.List(ctx, o) },
-		watch: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
-			return pods.Watch(ctx, o)
-		},
-	}
+	return newSource("pods in namespace "+namespace, metav1.ListOptions{LabelSelector: selector}, pods.List, pods.Watch)
 }
