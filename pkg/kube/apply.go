@@ -151,7 +151,7 @@ func (c *Client) patchApply(ctx context.Context, info *resource.Info, data []byt
 	// An apply is idempotent, so one cut short by a restarting or
 	// overloaded server is sent again.
 	var out *unstructured.Unstructured
-	err := retryTransient(ctx, func() (err error) {
+	err := RetryTransient(ctx, func() (err error) {
 		out, err = c.resourceFor(info).Patch(ctx, info.Name, types.ApplyPatchType, data, po)
 		return err
 	})

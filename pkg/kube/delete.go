@@ -80,7 +80,7 @@ func (c *Client) deleteOne(ctx context.Context, info *resource.Info, live *liveM
 	}
 	// A delete sent again after its answer was lost finds the object
 	// gone, which is success.
-	err := retryTransient(ctx, func() error { return c.resourceFor(info).Delete(ctx, info.Name, opts) })
+	err := RetryTransient(ctx, func() error { return c.resourceFor(info).Delete(ctx, info.Name, opts) })
 	if err == nil || apierrors.IsNotFound(err) || apierrors.IsConflict(err) && opts.Preconditions != nil {
 		return nil
 	}

@@ -166,7 +166,7 @@ func readLive[T any](ctx context.Context, infos []*resource.Info, r reader[T]) *
 
 func (l *liveSet[T]) getOne(ctx context.Context, r reader[T], info *resource.Info) error {
 	var obj T
-	err := retryTransient(ctx, func() (err error) {
+	err := RetryTransient(ctx, func() (err error) {
 		obj, err = r.get(ctx, info)
 		return err
 	})
@@ -193,7 +193,7 @@ func (l *liveSet[T]) listGroup(ctx context.Context, r reader[T], g *resourceGrou
 		var items []T
 		var names []string
 		var cont string
-		err := retryTransient(ctx, func() (err error) {
+		err := RetryTransient(ctx, func() (err error) {
 			items, names, cont, err = r.list(ctx, g, opts)
 			return err
 		})

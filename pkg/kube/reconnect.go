@@ -71,12 +71,6 @@ func (t *reconnectTransport) RoundTrip(req *http.Request) (*http.Response, error
 	}
 }
 
-// IsTransient reports a failure that says nothing about the request itself:
-// the connection broke while it was in flight, or the server was too busy
-// or not ready to take it. Repeating an idempotent request after one is
-// safe; see ReconnectWindow for how long kpkg keeps trying.
-func IsTransient(err error) bool { return transient(err) }
-
 // transient reports a failure that says nothing about the request itself:
 // the connection broke while it was in flight, or the server was too busy
 // or not ready to take it. Repeating an idempotent request (a server-side
@@ -94,10 +88,11 @@ func transient(err error) bool {
 		apierrors.IsTooManyRequests(err) || apierrors.IsServerTimeout(err) || apierrors.IsTimeout(err)
 }
 
-// retryTransient calls fn until it succeeds, fails for a reason other than
-// a transient one, ctx ends, or ReconnectWindow passes since the first
-// transient failure. The last error is returned.
-func retryTransient(ctx context.Context, fn func() error) error {
+// RetryTransient calls fn, an idempotent request (a server-side apply, a
+// delete, an unconditional update), until it succeeds, fails for a reason
+// other than a transient one, ctx ends, or ReconnectWindow passes since the
+// first transient failure. The last error is returned.
+func RetryTransient(ctx context.Context, fn func() error) error {
 	var deadline time.Time
 	delay := reconnectFirstDelay
 	for {

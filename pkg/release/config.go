@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kpkg/kpkg/pkg/internal/ctxsleep"
 	"github.com/kpkg/kpkg/pkg/kube"
 	"github.com/kpkg/kpkg/pkg/release/storage"
 	"github.com/kpkg/kpkg/pkg/release/storage/kpkgv1"
@@ -220,14 +219,7 @@ func (c *Config) finish(ctx context.Context, rel *Release, status Status, desc s
 	}
 	// The update is unconditional, so one cut short by a restarting
 	// server is sent again rather than leave the revision pending.
-	delay := 100 * time.Millisecond
-	for {
-		err := c.Store.Update(rctx, rel, ann)
-		if err == nil || !kube.IsTransient(err) || ctxsleep.Sleep(rctx, delay) != nil {
-			return err
-		}
-		delay = min(2*delay, time.Second)
-	}
+	return kube.RetryTransient(rctx, func() error { return c.Store.Update(rctx, rel, ann) })
 }
 
 // interruption adds to err why ctx ended, when it ended for a reason of

@@ -361,17 +361,11 @@ func (l *Lock) Release(ctx context.Context) error {
 	opts := metav1.DeleteOptions{Preconditions: &metav1.Preconditions{ResourceVersion: &rv}}
 	// A server that is restarting is waited for (until ctx ends): a lease
 	// left behind would block the next operation until it expires.
-	delay := 100 * time.Millisecond
-	for {
-		err := l.leases.Delete(ctx, l.name, opts)
-		switch {
-		case err == nil || apierrors.IsNotFound(err) || apierrors.IsConflict(err):
-			return nil
-		case !kube.IsTransient(err) || l.opts.Sleep(ctx, delay) != nil:
-			return fmt.Errorf("release the lock %s: %w", l.name, err)
-		}
-		delay = min(2*delay, time.Second)
+	err := kube.RetryTransient(ctx, func() error { return l.leases.Delete(ctx, l.name, opts) })
+	if err == nil || apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
+		return nil
 	}
+	return fmt.Errorf("release the lock %s: %w", l.name, err)
 }
 
 // lostCause returns the lost lock that ended ctx, if that is what ended it.
