@@ -17,9 +17,9 @@ import (
 	"github.com/kpkg/kpkg/pkg/kube"
 )
 
-// cleanEnv unsets Helm's and kpkg's variables for the test and gives it a
-// fresh HOME without a kubeconfig.
-func cleanEnv(t *testing.T) string {
+// unsetToolEnv unsets Helm's, kpkg's and the XDG variables for the test,
+// keeping KPKG_TEST_* (the paths of the test tools).
+func unsetToolEnv(t *testing.T) {
 	t.Helper()
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
@@ -28,6 +28,13 @@ func cleanEnv(t *testing.T) string {
 			os.Unsetenv(k)
 		}
 	}
+}
+
+// cleanEnv unsets Helm's and kpkg's variables for the test and gives it a
+// fresh HOME without a kubeconfig.
+func cleanEnv(t *testing.T) string {
+	t.Helper()
+	unsetToolEnv(t)
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("KUBECONFIG", filepath.Join(home, "no-kubeconfig"))

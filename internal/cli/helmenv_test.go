@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpkg/kpkg/internal/cli"
 	"github.com/kpkg/kpkg/pkg/repo/repotest"
 )
 
@@ -16,13 +17,7 @@ import (
 // XDG variables, so kpkg finds Helm's files at their defaults under it.
 func helmHome(t *testing.T) string {
 	t.Helper()
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if (strings.HasPrefix(k, "HELM_") || strings.HasPrefix(k, "KPKG_") || strings.HasPrefix(k, "XDG_")) && !strings.HasPrefix(k, "KPKG_TEST_") {
-			t.Setenv(k, "")
-			os.Unsetenv(k)
-		}
-	}
+	cli.UnsetToolEnv(t)
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("KUBECONFIG", filepath.Join(home, ".kube", "config"))
