@@ -8,9 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
 
-	"github.com/gofrs/flock"
+	"github.com/kpkg/kpkg/pkg/internal/atomicfile"
+	"github.com/kpkg/kpkg/pkg/internal/filelock"
 )
 
 // Legacy are the places kpkg kept its files before it shared Helm's:
@@ -76,7 +76,7 @@ func Migrate(ctx context.Context, s Settings, old Legacy) ([]Migration, error) {
 	// free of side effects: no directory or lock file is created.
 	if s.RepositoryConfig == s.DefaultRepositoryConfig() && wanted(old.RepositoryConfig, s.RepositoryConfig) {
 		var copied bool
-		err := withLock(ctx, RepositoryLockFile(s.RepositoryConfig), func() (err error) {
+		err := filelock.With(ctx, RepositoryLockFile(s.RepositoryConfig), func() (err error) {
 			copied, err = copyIfAbsent(old.RepositoryConfig, s.RepositoryConfig)
 			return err
 		})
@@ -174,41 +174,12 @@ func copyIfAbsent(from, to string) (bool, error) {
 	if info, err := src.Stat(); err != nil || !info.Mode().IsRegular() {
 		return false, err
 	}
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-		return false, fmt.Errorf("create the directory of %s: %w", to, err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(to), "."+filepath.Base(to)+".*")
+	err = atomicfile.Write(to, 0o600, func(w io.Writer) error {
+		_, err := io.Copy(w, src)
+		return err
+	})
 	if err != nil {
-		return false, fmt.Errorf("copy %s to %s: %w", from, to, err)
-	}
-	_, err = io.Copy(tmp, src)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), to)
-	}
-	if err != nil {
-		_ = os.Remove(tmp.Name())
 		return false, fmt.Errorf("copy %s to %s: %w", from, to, err)
 	}
 	return true, nil
-}
-
-// withLock runs fn holding the exclusive lock file path, waiting for other
-// holders until ctx is done.
-func withLock(ctx context.Context, path string, fn func() error) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("create the directory of lock %s: %w", path, err)
-	}
-	lock := flock.New(path)
-	ok, err := lock.TryLockContext(ctx, 50*time.Millisecond)
-	if err != nil {
-		return fmt.Errorf("lock %s: %w", path, err)
-	}
-	if !ok {
-		return fmt.Errorf("lock %s: not acquired", path)
-	}
-	defer lock.Unlock()
-	return fn()
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kpkg/kpkg/pkg/internal/atomicfile"
+	"github.com/kpkg/kpkg/pkg/internal/filelock"
 	"github.com/kpkg/kpkg/pkg/internal/parallel"
 )
 
@@ -156,7 +157,7 @@ func UpdateReposWithOptions(ctx context.Context, p Paths, opts UpdateOptions, na
 		})
 	}
 	g.Wait()
-	err = withFileLock(ctx, p.lockFile(), func() error {
+	err = filelock.With(ctx, p.lockFile(), func() error {
 		for i, e := range entries {
 			if results[i].Err == nil {
 				results[i].Err = writeCachedIndex(p, e.Name, fetched[i].data, fetched[i].idx)

@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kpkg/kpkg/pkg/internal/atomicfile"
+	"github.com/kpkg/kpkg/pkg/internal/filelock"
 )
 
 // Entry is one repository in repositories.yaml; JSON names match Helm's.
@@ -107,7 +108,7 @@ func (f *RepoFile) write(name string) error {
 // back, all under the configuration lock so concurrent kpkg runs never lose
 // each other's changes. When change fails nothing is written.
 func updateRepoFile(ctx context.Context, p Paths, change func(*RepoFile) error) error {
-	return withFileLock(ctx, p.lockFile(), func() error {
+	return filelock.With(ctx, p.lockFile(), func() error {
 		f, err := LoadRepoFile(p.RepositoryConfig)
 		if err != nil {
 			return err
