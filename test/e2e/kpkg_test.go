@@ -110,7 +110,16 @@ func kpkgEnv(t testing.TB, ns string, extra []string, args ...string) result {
 func runCmd(t testing.TB, cmd *exec.Cmd, stdout, stderr *bytes.Buffer) result {
 	t.Helper()
 	start := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("run %v: %v", cmd.Args, err)
+	}
+	return finish(t, cmd, stdout, stderr, start)
+}
+
+// finish waits for a started kpkg and returns what it did.
+func finish(t testing.TB, cmd *exec.Cmd, stdout, stderr fmt.Stringer, start time.Time) result {
+	t.Helper()
+	err := cmd.Wait()
 	r := result{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(start)}
 	var exit *exec.ExitError
 	switch {

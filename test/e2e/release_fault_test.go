@@ -95,21 +95,6 @@ func kpkgVia(t testing.TB, ctx context.Context, kubeconfig, ns string, args ...s
 	return cmd, &stdout, &stderr
 }
 
-// finish waits for a started kpkg and returns what it did.
-func finish(t testing.TB, cmd *exec.Cmd, stdout, stderr fmt.Stringer, start time.Time) result {
-	t.Helper()
-	err := cmd.Wait()
-	r := result{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(start)}
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		r.code = exit.ExitCode()
-	case err != nil:
-		t.Fatalf("run %v: %v", cmd.Args, err)
-	}
-	return r
-}
-
 // waitPending returns once revision rev of release name is stored as
 // pending-upgrade: the upgrade is about to apply its objects.
 func waitPending(t *testing.T, ns, name string, rev int) {
